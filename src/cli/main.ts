@@ -1,0 +1,48 @@
+/**
+ * The `discrete-gans` executable: one commander program, one file per subcommand in this folder.
+ *
+ * Owns: dispatch, `--help`, and turning user errors (UserError, SpecError, commander's own)
+ * into one sentence on stderr and a non-zero exit. Each command file exports
+ * `register(program)` and does argument parsing only, delegating the work to src/<area>.
+ */
+import { Command, CommanderError } from 'commander';
+import { UserError } from '../util/errors.js';
+import { SpecError } from '../util/named-spec.js';
+
+type Register = (program: Command) => void;
+
+/** Subcommand modules, in the order `--help` lists them. */
+const commands: Array<() => Promise<{ register: Register }>> = [
+  // Each entry: () => import('./<command>.js')
+];
+
+export async function buildProgram(): Promise<Command> {
+  const program = new Command('discrete-gans')
+    .description('Wasserstein GANs with discrete generators, and exact optimal transport between image sets')
+    .showHelpAfterError(false)
+    .exitOverride();
+  for (const load of commands) (await load()).register(program);
+  return program;
+}
+
+export function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // commander already printed its message (or help); help/version exit 0.
+    return err.exitCode;
+  }
+  if (err instanceof UserError || err instanceof SpecError) {
+    process.stderr.write(`discrete-gans: ${err.message}\n`);
+    return 2;
+  }
+  process.stderr.write(`discrete-gans: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return 1;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    const program = await buildProgram();
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    process.exitCode = reportError(err);
+  }
+}
