@@ -5,3 +5,7 @@
 export { Rng } from './engine/random.js';
 export type { RngState } from './engine/random.js';
 export { parseSpec, resolveSpec, SpecError } from './util/named-spec.js';
+export { loadImageFolder, listImageFolder } from './data/image-folder.js';
+export type { ImageDataset, LoadImageFolderOptions } from './data/image-folder.js';
+export { BatchSampler } from './data/sampler.js';
+export type { BatchSamplerState } from './data/sampler.js';
