@@ -1,0 +1,194 @@
+// AssemblyScript (compiled by scripts/build-wasm.mjs, not by tsc).
+// Owns: single-precision matrix product on one thread, for one rectangular chunk of C:
+// packing of A and B panels, cache blocking over k, and a 4×8 f32x4 register-blocked
+// micro-kernel. Must not know about threads, tensors or the allocator: the host passes byte
+// addresses into the shared linear memory, a per-thread scratch area and the chunk bounds.
+// Built twice: with relaxed SIMD (fused multiply-add) and with plain SIMD (mul + add).
+
+const MR: i32 = 4;
+const NR: i32 = 8;
+/** Depth of one packed block (k direction). */
+export const KC: i32 = 256;
+/** Rows of A packed at once (the A block stays in L2 while B slivers stream through L1). */
+export const MC: i32 = 128;
+
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+/** Bytes of scratch one thread needs for chunks up to `maxCols` columns wide. */
+export function scratchBytes(maxCols: i32): i32 {
+  const nb = (maxCols + NR - 1) / NR * NR;
+  return (KC * MC + KC * nb) * 4 + MR * NR * 4 + 64;
+}
+
+/** Packs rows [i0, i0+mb) × depth [p0, p0+kc) of op(A) into MR-row slivers, zero-padded. */
+function packA(a: usize, transA: bool, lda: i32, i0: i32, mb: i32, p0: i32, kc: i32, dst: usize): void {
+  for (let ir = 0; ir < mb; ir += MR) {
+    const rows = min(MR, mb - ir);
+    const out = dst + <usize>(ir * kc) * 4;
+    if (transA) {
+      // A stored k×m: the MR values for one p are contiguous.
+      let src = a + (<usize>p0 * <usize>lda + <usize>(i0 + ir)) * 4;
+      if (rows == MR) {
+        for (let p = 0; p < kc; p++) {
+          v128.store(out + <usize>(p * MR) * 4, v128.load(src));
+          src += <usize>lda * 4;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          const o = out + <usize>(p * MR) * 4;
+          for (let r = 0; r < MR; r++) {
+            store<f32>(o + <usize>r * 4, r < rows ? load<f32>(src + <usize>r * 4) : 0);
+          }
+          src += <usize>lda * 4;
+        }
+      }
+    } else {
+      // A stored m×k: each row is contiguous in p; write it with stride MR.
+      for (let r = 0; r < MR; r++) {
+        const o = out + <usize>r * 4;
+        if (r < rows) {
+          const src = a + (<usize>(i0 + ir + r) * <usize>lda + <usize>p0) * 4;
+          for (let p = 0; p < kc; p++) store<f32>(o + <usize>(p * MR) * 4, load<f32>(src + <usize>p * 4));
+        } else {
+          for (let p = 0; p < kc; p++) store<f32>(o + <usize>(p * MR) * 4, 0);
+        }
+      }
+    }
+  }
+}
+
+/** Packs depth [p0, p0+kc) × columns [j0, j0+nb) of op(B) into NR-column slivers, zero-padded. */
+function packB(b: usize, transB: bool, ldb: i32, p0: i32, kc: i32, j0: i32, nb: i32, dst: usize): void {
+  for (let jr = 0; jr < nb; jr += NR) {
+    const cols = min(NR, nb - jr);
+    const out = dst + <usize>(jr * kc) * 4;
+    if (!transB) {
+      // B stored k×n: NR values for one p are contiguous.
+      let src = b + (<usize>p0 * <usize>ldb + <usize>(j0 + jr)) * 4;
+      if (cols == NR) {
+        for (let p = 0; p < kc; p++) {
+          const o = out + <usize>(p * NR) * 4;
+          v128.store(o, v128.load(src));
+          v128.store(o, v128.load(src, 16), 16);
+          src += <usize>ldb * 4;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          const o = out + <usize>(p * NR) * 4;
+          for (let c = 0; c < NR; c++) store<f32>(o + <usize>c * 4, c < cols ? load<f32>(src + <usize>c * 4) : 0);
+          src += <usize>ldb * 4;
+        }
+      }
+    } else {
+      // B stored n×k: each column of op(B) is a contiguous row of B.
+      for (let c = 0; c < NR; c++) {
+        const o = out + <usize>c * 4;
+        if (c < cols) {
+          const src = b + (<usize>(j0 + jr + c) * <usize>ldb + <usize>p0) * 4;
+          for (let p = 0; p < kc; p++) store<f32>(o + <usize>(p * NR) * 4, load<f32>(src + <usize>p * 4));
+        } else {
+          for (let p = 0; p < kc; p++) store<f32>(o + <usize>(p * NR) * 4, 0);
+        }
+      }
+    }
+  }
+}
+
+/** C tile (rows×cols ≤ MR×NR at byte address c, row stride ldc floats) = / += Ap·Bp. */
+function micro(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, add: bool, rows: i32, cols: i32, tmp: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    c00 = madd(a, b0, c00); c01 = madd(a, b1, c01);
+    a = v128.load32_splat(ap, 4);
+    c10 = madd(a, b0, c10); c11 = madd(a, b1, c11);
+    a = v128.load32_splat(ap, 8);
+    c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
+    a = v128.load32_splat(ap, 12);
+    c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
+    ap += 16; bp += 32;
+  }
+  const ld = <usize>ldc * 4;
+  if (rows == MR && cols == NR) {
+    let r = c;
+    if (add) {
+      v128.store(r, f32x4.add(v128.load(r), c00)); v128.store(r, f32x4.add(v128.load(r, 16), c01), 16); r += ld;
+      v128.store(r, f32x4.add(v128.load(r), c10)); v128.store(r, f32x4.add(v128.load(r, 16), c11), 16); r += ld;
+      v128.store(r, f32x4.add(v128.load(r), c20)); v128.store(r, f32x4.add(v128.load(r, 16), c21), 16); r += ld;
+      v128.store(r, f32x4.add(v128.load(r), c30)); v128.store(r, f32x4.add(v128.load(r, 16), c31), 16);
+    } else {
+      v128.store(r, c00); v128.store(r, c01, 16); r += ld;
+      v128.store(r, c10); v128.store(r, c11, 16); r += ld;
+      v128.store(r, c20); v128.store(r, c21, 16); r += ld;
+      v128.store(r, c30); v128.store(r, c31, 16);
+    }
+    return;
+  }
+  v128.store(tmp, c00); v128.store(tmp, c01, 16);
+  v128.store(tmp, c10, 32); v128.store(tmp, c11, 48);
+  v128.store(tmp, c20, 64); v128.store(tmp, c21, 80);
+  v128.store(tmp, c30, 96); v128.store(tmp, c31, 112);
+  for (let i = 0; i < rows; i++) {
+    const row = c + <usize>i * ld;
+    const t = tmp + <usize>(i * NR) * 4;
+    for (let j = 0; j < cols; j++) {
+      const v = load<f32>(t + <usize>j * 4);
+      const o = row + <usize>j * 4;
+      store<f32>(o, add ? load<f32>(o) + v : v);
+    }
+  }
+}
+
+/**
+ * C[i0:i1, j0:j1] = / += op(A)·op(B) restricted to that chunk. A, B, C are byte addresses of
+ * dense row-major arrays: A is m×k (k×m when transA), B is k×n (n×k when transB), C is m×n.
+ * `scratch` must hold scratchBytes(j1 - j0) bytes private to the calling thread.
+ */
+export function gemmChunk(transA: bool, transB: bool, m: i32, n: i32, k: i32,
+  a: usize, b: usize, c: usize, accumulate: bool,
+  i0: i32, i1: i32, j0: i32, j1: i32, scratch: usize): void {
+  const nb = j1 - j0;
+  const nbPad = (nb + NR - 1) / NR * NR;
+  const ap = scratch;
+  const bp = ap + <usize>(KC * MC) * 4;
+  const tmp = bp + <usize>(KC * nbPad) * 4;
+  const lda = transA ? m : k;
+  const ldb = transB ? k : n;
+  if (k == 0) {
+    if (!accumulate) {
+      for (let i = i0; i < i1; i++) memory.fill(c + (<usize>i * <usize>n + <usize>j0) * 4, 0, <usize>nb * 4);
+    }
+    return;
+  }
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = min(KC, k - pc);
+    const add = accumulate || pc > 0;
+    packB(b, transB, ldb, pc, kc, j0, nb, bp);
+    for (let ic = i0; ic < i1; ic += MC) {
+      const mc = min(MC, i1 - ic);
+      packA(a, transA, lda, ic, mc, pc, kc, ap);
+      for (let jr = 0; jr < nb; jr += NR) {
+        const cols = min(NR, nb - jr);
+        const bsl = bp + <usize>(jr * kc) * 4;
+        for (let ir = 0; ir < mc; ir += MR) {
+          const rows = min(MR, mc - ir);
+          const cAddr = c + (<usize>(ic + ir) * <usize>n + <usize>(j0 + jr)) * 4;
+          micro(kc, ap + <usize>(ir * kc) * 4, bsl, cAddr, n, add, rows, cols, tmp);
+        }
+      }
+    }
+  }
+}
+
+/** Start of the memory the host may allocate from (after this module's static data). */
+export function heapBase(): usize {
+  return (__heap_base + 63) & ~<usize>63;
+}

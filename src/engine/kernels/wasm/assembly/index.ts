@@ -1,0 +1,3 @@
+// AssemblyScript entry of the wasm kernel module (compiled by scripts/build-wasm.mjs).
+// Owns: the list of kernels the module exports. Must not know about the host or threads.
+export { gemmChunk, scratchBytes, heapBase, KC, MC } from './gemm';

@@ -1,0 +1,133 @@
+/**
+ * The WebAssembly SIMD kernel backend (`wasm`): float32 tensors live in one shared
+ * WebAssembly.Memory; the matrix product runs in AssemblyScript SIMD kernels split over a pool
+ * of worker threads. Every kernel it does not accelerate (and all float64 work) is delegated to
+ * the TypeScript backend, which stays the reference.
+ *
+ * Owns: the Kernels object, the splitting of products into chunks, the copy-in/copy-out path
+ * for arrays that live outside the wasm memory. Knows nothing of tensors or autograd.
+ */
+import type { DType, FloatArray, Kernels } from '../kernels.js';
+import { tsKernels } from '../ts/index.js';
+import { Pool } from './pool.js';
+import { OP_GEMM } from './jobs.js';
+import { loadRuntime, type WasmRuntime } from './runtime.js';
+
+/** Widest chunk (columns of C) a thread handles at once; sizes the per-thread scratch. */
+const MAX_CHUNK_COLS = 512;
+/** Below this many multiply-adds a product runs on the calling thread alone. */
+const PARALLEL_MIN_MACS = 1 << 21;
+
+export interface WasmKernels extends Kernels {
+  readonly variant: WasmRuntime['variant'];
+  /** Worker threads plus the main thread. */
+  readonly threads: number;
+  /** Returns a float32 array from alloc to the heap at once (it must not be used afterwards). */
+  release(arr: FloatArray): void;
+  /** Bytes held by live tensors / reserved from the memory. */
+  memoryStats(): { liveBytes: number; reservedBytes: number; memoryBytes: number };
+  /** Runs later products on `threads` threads (1 = main thread only); for benchmarks. */
+  setThreads(threads: number): void;
+}
+
+/** Chunk grid for a product: rows and columns per chunk, so every thread gets several chunks. */
+export function planChunks(m: number, n: number, threads: number): [number, number] {
+  let nb = Math.min(n, MAX_CHUNK_COLS);
+  let mb = Math.min(m, 256);
+  if (threads > 1) {
+    const want = 4 * threads;
+    while (Math.ceil(m / mb) * Math.ceil(n / nb) < want) {
+      if (nb >= 128 && nb / 64 >= mb / 16) nb = Math.ceil(nb / 2 / 8) * 8;
+      else if (mb >= 32) mb = Math.ceil(mb / 2 / 4) * 4;
+      else break;
+    }
+  }
+  return [mb, nb];
+}
+
+export function createWasmKernels(rt: WasmRuntime): WasmKernels {
+  const { heap, exports: ex } = rt;
+  const scratchBytes = ex.scratchBytes(MAX_CHUNK_COLS);
+  const mainScratch = heap.reserve(scratchBytes);
+  let threads = Pool.defaultThreads();
+  const pools = new Map<number, Pool>();
+
+  function gemmInMemory(transA: boolean, transB: boolean, m: number, n: number, k: number,
+    a: number, b: number, c: number, accumulate: boolean): void {
+    const macs = m * n * k;
+    const t = macs >= PARALLEL_MIN_MACS ? threads : 1;
+    const [mb, nb] = planChunks(m, n, t);
+    const rows = Math.ceil(m / mb), cols = Math.ceil(n / nb);
+    if (t === 1 || rows * cols === 1) {
+      for (let i0 = 0; i0 < m; i0 += mb) {
+        for (let j0 = 0; j0 < n; j0 += nb) {
+          ex.gemmChunk(+transA, +transB, m, n, k, a, b, c, +accumulate,
+            i0, Math.min(m, i0 + mb), j0, Math.min(n, j0 + nb), mainScratch);
+        }
+      }
+      return;
+    }
+    let pool = pools.get(t);
+    if (pool === undefined) { pool = new Pool(rt, t, scratchBytes, mainScratch); pools.set(t, pool); }
+    pool.run(OP_GEMM, [+transA, +transB, m, n, k, a, b, c, +accumulate, mb, nb, cols], rows * cols);
+  }
+
+  /** Byte address of `arr` in the wasm memory, copying it in (to a temporary) when foreign. */
+  function place(arr: Float32Array, length: number, temps: Float32Array[], copyIn: boolean): [number, Float32Array] {
+    if (heap.owns(arr)) return [arr.byteOffset, arr];
+    const tmp = heap.allocF32(length);
+    if (copyIn) tmp.set(arr.subarray(0, length));
+    temps.push(tmp);
+    return [tmp.byteOffset, tmp];
+  }
+
+  const kernels: WasmKernels = {
+    ...tsKernels,
+    name: 'wasm',
+    variant: rt.variant,
+    get threads() { return threads; },
+
+    alloc(dtype: DType, length: number): FloatArray {
+      return dtype === 'float32' ? heap.allocF32(length) : new Float64Array(length);
+    },
+
+    gemm(transA, transB, m, n, k, a, b, c, accumulate) {
+      if (!(a instanceof Float32Array) || !(b instanceof Float32Array) || !(c instanceof Float32Array)) {
+        tsKernels.gemm(transA, transB, m, n, k, a, b, c, accumulate);
+        return;
+      }
+      if (m === 0 || n === 0) return;
+      const temps: Float32Array[] = [];
+      try {
+        const [pa] = place(a, m * k, temps, true);
+        const [pb] = place(b, k * n, temps, true);
+        const [pc, cView] = place(c, m * n, temps, accumulate);
+        gemmInMemory(transA, transB, m, n, k, pa, pb, pc, accumulate);
+        if (cView !== c) c.set(cView);
+      } finally {
+        for (const t of temps) heap.release(t);
+      }
+    },
+
+    release(arr: FloatArray) { heap.release(arr); },
+
+    memoryStats() {
+      return { liveBytes: heap.liveBytes, reservedBytes: heap.reservedBytes, memoryBytes: rt.memory.buffer.byteLength };
+    },
+
+    setThreads(t: number) {
+      threads = Math.max(1, Math.floor(t));
+    },
+  };
+  return kernels;
+}
+
+let singleton: WasmKernels | null | undefined;
+
+/** The wasm backend, created on first call; null when WebAssembly SIMD is unavailable. */
+export function wasmKernels(): WasmKernels | null {
+  if (singleton !== undefined) return singleton;
+  const rt = loadRuntime();
+  singleton = rt === null ? null : createWasmKernels(rt);
+  return singleton;
+}

@@ -1,0 +1,118 @@
+/**
+ * The wasm backend's heap: float32 tensor storage living inside one shared WebAssembly.Memory,
+ * so that kernels on every thread read and write tensors without copying.
+ *
+ * Owns: a size-class allocator over the linear memory (bump pointer + one free list per size
+ * class, 64-byte aligned blocks, memory grown geometrically), returning blocks when the JS view
+ * is garbage-collected (FinalizationRegistry) or explicitly released. Knows nothing of kernels,
+ * threads or tensors.
+ *
+ * Contract: keep the array returned by `allocF32` referenced for as long as any subarray of it
+ * is used; a subarray alone does not keep the block from being reused.
+ */
+
+const PAGE = 65536;
+const ALIGN = 64;
+
+interface Block { offset: number; bytes: number; freed: boolean }
+
+/** Size class of a request: 64-byte multiples, at most four classes per power of two. */
+export function sizeClass(bytes: number): number {
+  if (bytes <= ALIGN) return ALIGN;
+  const b = Math.ceil(bytes / ALIGN) * ALIGN;
+  const pow = 2 ** Math.floor(Math.log2(b));
+  const step = Math.max(ALIGN, pow / 4);
+  return Math.ceil(b / step) * step;
+}
+
+export class WasmHeap {
+  private top: number;
+  private readonly free = new Map<number, number[]>();
+  private readonly blocks = new WeakMap<object, Block>();
+  private readonly buffers = new WeakSet<object>();
+  private readonly registry: FinalizationRegistry<Block>;
+  /** Bytes currently handed out (live blocks, scratch excluded). */
+  liveBytes = 0;
+  /** Highest top of the bump region reached. */
+  get reservedBytes(): number { return this.top; }
+
+  constructor(readonly memory: WebAssembly.Memory, base: number) {
+    this.top = Math.ceil(base / ALIGN) * ALIGN;
+    this.buffers.add(memory.buffer);
+    this.registry = new FinalizationRegistry((blk: Block) => this.recycle(blk));
+  }
+
+  /** The current buffer (a shared memory's buffer object changes when it grows). */
+  get buffer(): ArrayBufferLike {
+    const buf = this.memory.buffer;
+    this.buffers.add(buf);
+    return buf;
+  }
+
+  /** Whether `arr` is a view into this heap's memory (so kernels can use it in place). */
+  owns(arr: ArrayBufferView): boolean {
+    return this.buffers.has(arr.buffer);
+  }
+
+  /** Permanent region (thread scratch); never freed. */
+  reserve(bytes: number): number {
+    const off = this.top;
+    this.ensure(off + bytes);
+    this.top = off + Math.ceil(bytes / ALIGN) * ALIGN;
+    return off;
+  }
+
+  /** Zeroed float32 storage of `length` elements inside the memory. */
+  allocF32(length: number): Float32Array {
+    const bytes = sizeClass(Math.max(1, length) * 4);
+    const list = this.free.get(bytes);
+    let offset = list !== undefined && list.length > 0 ? list.pop()! : -1;
+    let view: Float32Array;
+    if (offset >= 0) {
+      view = new Float32Array(this.buffer, offset, length);
+      view.fill(0);
+    } else {
+      offset = this.top;
+      this.ensure(offset + bytes);
+      this.top = offset + bytes;
+      view = new Float32Array(this.buffer, offset, length); // fresh pages are zero
+    }
+    const blk: Block = { offset, bytes, freed: false };
+    this.blocks.set(view, blk);
+    this.registry.register(view, blk, blk);
+    this.liveBytes += bytes;
+    return view;
+  }
+
+  /** Returns `arr`'s block at once (it must not be used afterwards). No-op for foreign arrays
+   *  and for subarrays (only the array `allocF32` returned identifies a block). */
+  release(arr: ArrayBufferView): void {
+    const blk = this.blocks.get(arr);
+    if (blk === undefined || blk.freed) return;
+    this.blocks.delete(arr);
+    this.registry.unregister(blk);
+    this.recycle(blk);
+  }
+
+  private recycle(blk: Block): void {
+    if (blk.freed) return;
+    blk.freed = true;
+    this.liveBytes -= blk.bytes;
+    let list = this.free.get(blk.bytes);
+    if (list === undefined) { list = []; this.free.set(blk.bytes, list); }
+    list.push(blk.offset);
+  }
+
+  private ensure(end: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return;
+    const need = Math.ceil((end - have) / PAGE);
+    const extra = Math.max(need, Math.ceil(have / PAGE / 4));
+    try {
+      this.memory.grow(extra);
+    } catch {
+      this.memory.grow(need); // throws RangeError when even that is impossible
+    }
+    this.buffers.add(this.memory.buffer);
+  }
+}

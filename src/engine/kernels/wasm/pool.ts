@@ -1,0 +1,70 @@
+/**
+ * The wasm backend's thread pool: worker_threads sharing the kernels' WebAssembly.Memory.
+ *
+ * Owns: starting the workers lazily (once), posting a job through the shared control block
+ * (Atomics.notify), doing the main thread's share, and waiting for the last chunk (Atomics.wait).
+ * Workers are unref'd: they never keep the process alive. Knows nothing of what a job computes
+ * beyond the control block layout (jobs.ts).
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { CTL_INTS, DONE, GEN, NCHUNKS, OP, P, TICKET, work } from './jobs.js';
+import type { WasmRuntime } from './runtime.js';
+
+export class Pool {
+  readonly threads: number;
+  private readonly ctl: Int32Array;
+  private readonly u32: Uint32Array;
+  private readonly workers: Worker[] = [];
+  private started = false;
+  private gen = 0;
+
+  constructor(private readonly rt: WasmRuntime, threads: number, private readonly scratchBytes: number,
+    readonly mainScratch: number) {
+    this.threads = Math.max(1, threads);
+    const sab = new SharedArrayBuffer(CTL_INTS * 4);
+    this.ctl = new Int32Array(sab);
+    this.u32 = new Uint32Array(sab);
+  }
+
+  /** Worker count from DISCRETE_GANS_THREADS, else the machine's parallelism (at most 8). */
+  static defaultThreads(): number {
+    const env = Number(process.env.DISCRETE_GANS_THREADS);
+    if (Number.isInteger(env) && env >= 1) return env;
+    return Math.min(8, Math.max(1, availableParallelism()));
+  }
+
+  private start(): void {
+    this.started = true;
+    for (let t = 1; t < this.threads; t++) {
+      const scratch = this.rt.heap.reserve(this.scratchBytes);
+      const w = new Worker(new URL('./worker.js', import.meta.url), {
+        workerData: { module: this.rt.module, memory: this.rt.memory, ctl: this.ctl.buffer, scratch },
+      });
+      w.unref();
+      w.on('error', (err) => { process.emitWarning(`wasm kernel worker failed: ${err.message}`); });
+      this.workers.push(w);
+    }
+  }
+
+  /** Runs a job of `nChunks` chunks on all threads; `params` fill the parameter slots. */
+  run(op: number, params: readonly number[], nChunks: number): void {
+    if (!this.started) this.start();
+    const ctl = this.ctl;
+    const gen = this.gen = (this.gen + 1) & 0x7fff;
+    Atomics.store(ctl, TICKET, (gen << 16) | 0xffff); // closed while the parameters change
+    ctl[OP] = op;
+    for (let i = 0; i < params.length; i++) this.u32[P + i] = params[i];
+    ctl[NCHUNKS] = nChunks;
+    Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, TICKET, gen << 16);
+    Atomics.store(ctl, GEN, gen);
+    Atomics.notify(ctl, GEN);
+    work(ctl, this.u32, this.rt.exports, this.mainScratch, gen);
+    for (;;) {
+      const d = Atomics.load(ctl, DONE);
+      if (d >= nChunks) break;
+      Atomics.wait(ctl, DONE, d, 50);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+// The wasm backend's matrix product against a float64 triple loop (an independent oracle) and
+// against the TypeScript backend, on awkward shapes, every transpose, with and without
+// accumulation, on one and two threads, for wasm-heap and foreign arrays.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { wasmKernels } from '../../src/engine/kernels/wasm/backend.js';
+import { tsKernels } from '../../src/engine/kernels/ts/index.js';
+import { Rng } from '../../src/engine/random.js';
+
+const k = wasmKernels();
+
+function naive(ta: boolean, tb: boolean, m: number, n: number, kk: number,
+  a: ArrayLike<number>, b: ArrayLike<number>, c0: ArrayLike<number>, acc: boolean): Float64Array {
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+    let s = acc ? c0[i * n + j] : 0;
+    for (let p = 0; p < kk; p++) s += (ta ? a[p * m + i] : a[i * kk + p]) * (tb ? b[j * kk + p] : b[p * n + j]);
+    out[i * n + j] = s;
+  }
+  return out;
+}
+
+function relErr(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  let e = 0, s = 0;
+  for (let i = 0; i < y.length; i++) { e += (x[i] - y[i]) ** 2; s += y[i] ** 2; }
+  return s === 0 ? Math.sqrt(e) : Math.sqrt(e / s);
+}
+
+function fill(arr: Float32Array, rng: Rng): Float32Array {
+  for (let i = 0; i < arr.length; i++) arr[i] = rng.uniform() * 2 - 1;
+  return arr;
+}
+
+const shapes: [number, number, number][] = [
+  [1, 1, 1], [1, 7, 3], [5, 1, 9], [3, 5, 1], [2, 3, 4], [4, 8, 16], [7, 13, 17], [31, 37, 41],
+  [64, 64, 64], [67, 131, 259], [130, 9, 513], [257, 520, 33],
+];
+
+test('wasm backend is available on this runtime', () => {
+  assert.ok(k !== null, 'WebAssembly SIMD kernels failed to load');
+});
+
+for (const threads of [1, 2]) {
+  test(`gemm matches a float64 triple loop on awkward shapes (${threads} thread(s))`, () => {
+    assert.ok(k);
+    k.setThreads(threads);
+    const rng = new Rng(7 + threads);
+    for (const [m, n, kk] of shapes) {
+      for (const ta of [false, true]) for (const tb of [false, true]) for (const acc of [false, true]) {
+        const a = fill(k.alloc('float32', m * kk) as Float32Array, rng);
+        const b = fill(k.alloc('float32', kk * n) as Float32Array, rng);
+        const c = fill(k.alloc('float32', m * n) as Float32Array, rng);
+        const want = naive(ta, tb, m, n, kk, a, b, c, acc);
+        k.gemm(ta, tb, m, n, kk, a, b, c, acc);
+        const err = relErr(c, want);
+        assert.ok(err < 1e-5, `m=${m} n=${n} k=${kk} transA=${ta} transB=${tb} acc=${acc}: rel err ${err}`);
+      }
+    }
+  });
+}
+
+test('gemm on large products split across threads agrees with the TypeScript backend', () => {
+  assert.ok(k);
+  const rng = new Rng(3);
+  for (const threads of [1, 2]) {
+    k.setThreads(threads);
+    for (const [m, n, kk, ta, tb] of [[64, 1000, 300, false, true], [300, 257, 64, true, false], [129, 515, 270, false, false]] as const) {
+      const a = fill(k.alloc('float32', m * kk) as Float32Array, rng);
+      const b = fill(k.alloc('float32', kk * n) as Float32Array, rng);
+      const c = k.alloc('float32', m * n) as Float32Array;
+      const ref = new Float32Array(m * n);
+      k.gemm(ta, tb, m, n, kk, a, b, c, false);
+      tsKernels.gemm(ta, tb, m, n, kk, a, b, ref, false);
+      assert.ok(relErr(c, ref) < 1e-5, `${m}×${n}×${kk} on ${threads} threads: ${relErr(c, ref)}`);
+    }
+  }
+});
+
+test('gemm copies foreign arrays and subarray views in and out', () => {
+  assert.ok(k);
+  k.setThreads(2);
+  const rng = new Rng(11);
+  const [m, n, kk] = [70, 150, 90];
+  const a = fill(new Float32Array(m * kk), rng);
+  const bBig = fill(k.alloc('float32', kk * n + 13) as Float32Array, rng);
+  const b = bBig.subarray(13);
+  const c = fill(new Float32Array(m * n), rng);
+  const want = naive(false, true, m, n, kk, a, b, c, true);
+  k.gemm(false, true, m, n, kk, a, b, c, true);
+  assert.ok(relErr(c, want) < 1e-5);
+});
+
+test('float64 products are delegated and exact to float64 rounding', () => {
+  assert.ok(k);
+  const a = Float64Array.from([1, 2, 3, 4, 5, 6]);
+  const b = Float64Array.from([7, 8, 9, 10, 11, 12]);
+  const c = k.alloc('float64', 4) as Float64Array;
+  k.gemm(false, false, 2, 2, 3, a, b, c, false);
+  assert.deepEqual([...c], [58, 64, 139, 154]);
+});
