@@ -8,18 +8,23 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../util/errors.js';
 import { SpecError } from '../util/named-spec.js';
+import { canonicalFlagSpellings } from './flags.js';
 
 type Register = (program: Command) => void;
 
 /** Subcommand modules, in the order `--help` lists them. */
 const commands: Array<() => Promise<{ register: Register }>> = [
   // Each entry: () => import('./<command>.js')
+  () => import('./make-squares.js'),
+  () => import('./mnist-to-png.js'),
 ];
 
 export async function buildProgram(): Promise<Command> {
   const program = new Command('discrete-gans')
     .description('Wasserstein GANs with discrete generators, and exact optimal transport between image sets')
     .showHelpAfterError(false)
+    .configureOutput({ outputError: (str, write) => write(`discrete-gans: ${str.replace(/^error: /, '')}`) })
+    .addHelpText('after', '\nFlags use the reference spellings (--data_path); hyphenated spellings (--data-path) are accepted too.')
     .exitOverride();
   for (const load of commands) (await load()).register(program);
   return program;
@@ -41,7 +46,7 @@ export function reportError(err: unknown): number {
 export async function main(argv: string[]): Promise<void> {
   try {
     const program = await buildProgram();
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(canonicalFlagSpellings(argv, program), { from: 'user' });
   } catch (err) {
     process.exitCode = reportError(err);
   }
