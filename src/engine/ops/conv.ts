@@ -1,0 +1,144 @@
+/**
+ * Convolutions and their gradients: conv2d (NCHW, weight OC×C×kh×kw, stride, padding, bias),
+ * convTranspose2d (PyTorch's conv_transpose2d: weight Cin×Cout×kh×kw, output_padding), and
+ * conv2dWeightGrad (the weight gradient of conv2d as a tensor op). The three are linear in
+ * each argument and each one's backward rule is written with the other two, so they can be
+ * differentiated to any order. Compute goes through im2col/col2im and gemm of the seam, one
+ * image at a time.
+ */
+import { getKernels } from '../kernels/kernels.js';
+import { Tensor, zeros, shapeStr } from '../tensor.js';
+import { record } from '../autograd.js';
+import { add } from './elementwise.js';
+import { reshape } from './shape.js';
+
+export interface Conv2dOptions {
+  stride?: number | readonly [number, number];
+  padding?: number | readonly [number, number];
+}
+
+interface Geom { sh: number; sw: number; ph: number; pw: number }
+
+function pair(v: number | readonly [number, number] | undefined, dflt: number): [number, number] {
+  if (v === undefined) return [dflt, dflt];
+  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
+}
+
+function geom(o: Conv2dOptions): Geom {
+  const [sh, sw] = pair(o.stride, 1), [ph, pw] = pair(o.padding, 0);
+  return { sh, sw, ph, pw };
+}
+
+function outSide(op: string, size: number, k: number, s: number, p: number): number {
+  const o = Math.floor((size + 2 * p - k) / s) + 1;
+  if (o <= 0) throw new Error(`${op}: kernel ${k} with stride ${s} and padding ${p} leaves no output for input side ${size}`);
+  return o;
+}
+
+/** Raw forward: y (N×OC×OH×OW) = W · im2col(x) per image. */
+function convForward(x: Tensor, w: Tensor, g: Geom, oh: number, ow: number): Tensor {
+  const [n, c, h, wd] = x.shape, [oc, , kh, kw] = w.shape;
+  const K = c * kh * kw, P = oh * ow;
+  const k = getKernels();
+  const y = zeros([n, oc, oh, ow], x.dtype);
+  const col = k.alloc(x.dtype, K * P);
+  for (let i = 0; i < n; i++) {
+    k.im2col(x.data.subarray(i * c * h * wd, (i + 1) * c * h * wd), c, h, wd, kh, kw, g.sh, g.sw, g.ph, g.pw, oh, ow, col);
+    k.gemm(false, false, oc, P, K, w.data, col, y.data.subarray(i * oc * P, (i + 1) * oc * P), false);
+  }
+  return y;
+}
+
+/** Raw adjoint of convForward in x: x (N×C×H×W) = col2im(Wᵀ · g) per image. */
+function convAdjoint(gy: Tensor, w: Tensor, geo: Geom, h: number, wd: number): Tensor {
+  const [n, oc, oh, ow] = gy.shape, [, c, kh, kw] = w.shape;
+  const K = c * kh * kw, P = oh * ow;
+  const k = getKernels();
+  const x = zeros([n, c, h, wd], gy.dtype);
+  const col = k.alloc(gy.dtype, K * P);
+  for (let i = 0; i < n; i++) {
+    k.gemm(true, false, K, P, oc, w.data, gy.data.subarray(i * oc * P, (i + 1) * oc * P), col, false);
+    k.col2im(col, c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, x.data.subarray(i * c * h * wd, (i + 1) * c * h * wd));
+  }
+  return x;
+}
+
+/** Raw weight gradient: W (OC×C×kh×kw) = Σ_images gy · im2col(x)ᵀ. */
+function convWeight(x: Tensor, gy: Tensor, geo: Geom, kh: number, kw: number): Tensor {
+  const [n, c, h, wd] = x.shape, [, oc, oh, ow] = gy.shape;
+  const K = c * kh * kw, P = oh * ow;
+  const k = getKernels();
+  const w = zeros([oc, c, kh, kw], x.dtype);
+  const col = k.alloc(x.dtype, K * P);
+  for (let i = 0; i < n; i++) {
+    k.im2col(x.data.subarray(i * c * h * wd, (i + 1) * c * h * wd), c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, col);
+    k.gemm(false, true, oc, K, P, gy.data.subarray(i * oc * P, (i + 1) * oc * P), col, w.data, i > 0);
+  }
+  return w;
+}
+
+/** The convolution itself (no bias), recorded with its closed family of backward rules. */
+function convOp(x: Tensor, w: Tensor, geo: Geom): Tensor {
+  const oh = outSide('conv2d', x.shape[2], w.shape[2], geo.sh, geo.ph), ow = outSide('conv2d', x.shape[3], w.shape[3], geo.sw, geo.pw);
+  const y = convForward(x, w, geo, oh, ow);
+  return record(y, 'conv2d', [x, w], (g, needs) => [
+    needs[0] ? adjointOp(g, w, geo, x.shape[2], x.shape[3]) : null,
+    needs[1] ? weightOp(x, g, geo, w.shape[2], w.shape[3]) : null,
+  ]);
+}
+
+/** x ↦ conv2dᵀ: the input gradient of conv2d, as an op (also conv_transpose2d). */
+function adjointOp(gy: Tensor, w: Tensor, geo: Geom, h: number, wd: number): Tensor {
+  const x = convAdjoint(gy, w, geo, h, wd);
+  return record(x, 'convTranspose2d', [gy, w], (g, needs) => [
+    needs[0] ? convOp(g, w, geo) : null,
+    needs[1] ? weightOp(g, gy, geo, w.shape[2], w.shape[3]) : null,
+  ]);
+}
+
+/** The weight gradient of conv2d, as an op. */
+function weightOp(x: Tensor, gy: Tensor, geo: Geom, kh: number, kw: number): Tensor {
+  const w = convWeight(x, gy, geo, kh, kw);
+  return record(w, 'conv2dWeightGrad', [x, gy], (g, needs) => [
+    needs[0] ? adjointOp(gy, g, geo, x.shape[2], x.shape[3]) : null,
+    needs[1] ? convOp(x, g, geo) : null,
+  ]);
+}
+
+function checkConv(op: string, x: Tensor, w: Tensor, cIn: number): void {
+  if (x.ndim !== 4 || w.ndim !== 4 || x.shape[1] !== cIn) throw new Error(`${op}: input ${shapeStr(x.shape)} does not fit weight ${shapeStr(w.shape)}`);
+  if (x.dtype !== w.dtype) throw new Error(`${op}: dtypes differ (${x.dtype} vs ${w.dtype})`);
+}
+
+function addChannelBias(op: string, y: Tensor, b: Tensor | null | undefined): Tensor {
+  if (!b) return y;
+  if (b.ndim !== 1 || b.shape[0] !== y.shape[1]) throw new Error(`${op}: bias ${shapeStr(b.shape)} does not fit ${y.shape[1]} output channels`);
+  return add(y, reshape(b, [1, b.shape[0], 1, 1]));
+}
+
+/** 2-d convolution as torch.nn.functional.conv2d: x N×C×H×W, w OC×C×kh×kw, b OC. */
+export function conv2d(x: Tensor, w: Tensor, b?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+  checkConv('conv2d', x, w, w.shape[1]);
+  return addChannelBias('conv2d', convOp(x, w, geom(opts)), b);
+}
+
+export interface ConvTranspose2dOptions extends Conv2dOptions {
+  outputPadding?: number | readonly [number, number];
+}
+
+/** Transposed convolution as torch.nn.functional.conv_transpose2d: x N×Cin×H×W,
+ *  w Cin×Cout×kh×kw, output side (H−1)·stride − 2·padding + k + outputPadding. */
+export function convTranspose2d(x: Tensor, w: Tensor, b?: Tensor | null, opts: ConvTranspose2dOptions = {}): Tensor {
+  checkConv('convTranspose2d', x, w, w.shape[0]);
+  const geo = geom(opts);
+  const [oph, opw] = pair(opts.outputPadding, 0);
+  const h = (x.shape[2] - 1) * geo.sh - 2 * geo.ph + w.shape[2] + oph;
+  const wd = (x.shape[3] - 1) * geo.sw - 2 * geo.pw + w.shape[3] + opw;
+  if (h <= 0 || wd <= 0) throw new Error(`convTranspose2d: input ${shapeStr(x.shape)} with weight ${shapeStr(w.shape)} gives no output`);
+  return addChannelBias('convTranspose2d', adjointOp(x, w, geo, h, wd), b);
+}
+
+/** The gradient of conv2d with respect to its weight, as a differentiable op. */
+export function conv2dWeightGrad(x: Tensor, gy: Tensor, kernel: readonly [number, number], opts: Conv2dOptions = {}): Tensor {
+  return weightOp(x, gy, geom(opts), kernel[0], kernel[1]);
+}
