@@ -1,0 +1,101 @@
+/**
+ * Kernel benchmark: sgemm GFLOP/s of the wasm backend (1 and 2 threads) and of the TypeScript
+ * backend, with PyTorch (2 intra-op threads, /usr/bin/python3) measured in the same run when
+ * `import torch` works, and a ratio column (wasm on all threads / PyTorch).
+ * Shapes: 1024³ and the FC-1024 critic's products at batch 64 (forward NT, input gradient NN,
+ * weight gradient TN). Usage: npm run bench kernels [--quick]
+ */
+import { spawnSync } from 'node:child_process';
+import { tsKernels } from '../src/engine/kernels/ts/index.js';
+import { wasmKernels } from '../src/engine/kernels/wasm/backend.js';
+
+interface Case { label: string; m: number; n: number; k: number; ta: boolean; tb: boolean }
+
+const CASES: Case[] = [
+  { label: '1024³ NN', m: 1024, n: 1024, k: 1024, ta: false, tb: false },
+  { label: '64×4096×1024 NN (input grad)', m: 64, n: 4096, k: 1024, ta: false, tb: false },
+  { label: '64×1024×4096 NT (forward)', m: 64, n: 1024, k: 4096, ta: false, tb: true },
+  { label: '1024×4096×64 TN (weight grad)', m: 1024, n: 4096, k: 64, ta: true, tb: false },
+  { label: '64×1024×1024 NT (hidden layer)', m: 64, n: 1024, k: 1024, ta: false, tb: true },
+];
+
+/** Median seconds of `fn` over repetitions filling about `budget` seconds (after a warm-up). */
+function timeIt(fn: () => void, budget: number): number {
+  fn();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < 3 || (performance.now() - start < budget * 1000 && times.length < 200)) {
+    const t0 = performance.now();
+    fn();
+    times.push((performance.now() - t0) / 1000);
+  }
+  times.sort((x, y) => x - y);
+  return times[Math.floor(times.length / 2)];
+}
+
+const TORCH_SCRIPT = `
+import json, sys, time, torch
+torch.set_num_threads(2)
+out = []
+for (m, n, k, ta, tb, budget) in json.loads(sys.argv[1]):
+    a = torch.rand(k, m) if ta else torch.rand(m, k)
+    b = torch.rand(n, k) if tb else torch.rand(k, n)
+    f = lambda: torch.mm(a.t() if ta else a, b.t() if tb else b)
+    f(); ts = []; t_start = time.perf_counter()
+    while len(ts) < 3 or (time.perf_counter() - t_start < budget and len(ts) < 200):
+        t0 = time.perf_counter(); f(); ts.append(time.perf_counter() - t0)
+    ts.sort(); out.append(ts[len(ts) // 2])
+print(json.dumps(out))
+`;
+
+function torchTimes(cases: Case[], budget: number): number[] | string {
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) return 'PyTorch comparison skipped: /usr/bin/python3 cannot import torch';
+  const spec = JSON.stringify(cases.map((c) => [c.m, c.n, c.k, c.ta, c.tb, budget]));
+  const r = spawnSync('/usr/bin/python3', ['-c', TORCH_SCRIPT, spec], { encoding: 'utf8' });
+  if (r.status !== 0) return `PyTorch comparison failed: ${r.stderr.trim().split('\n').pop()}`;
+  return JSON.parse(r.stdout) as number[];
+}
+
+function pad(s: string, w: number): string { return s.length >= w ? s : s + ' '.repeat(w - s.length); }
+function lpad(s: string, w: number): string { return s.length >= w ? s : ' '.repeat(w - s.length) + s; }
+
+export async function run(args: string[]): Promise<void> {
+  const quick = args.includes('--quick');
+  const budget = quick ? 0.3 : 1.0;
+  const k = wasmKernels();
+  if (k === null) { console.log('wasm backend unavailable: nothing to benchmark'); return; }
+  const maxThreads = k.threads;
+  const rows: string[][] = [];
+  const wasmAll: number[] = [];
+  for (const c of CASES) {
+    const a = k.alloc('float32', c.m * c.k) as Float32Array;
+    const b = k.alloc('float32', c.k * c.n) as Float32Array;
+    const out = k.alloc('float32', c.m * c.n) as Float32Array;
+    for (let i = 0; i < a.length; i++) a[i] = Math.random();
+    for (let i = 0; i < b.length; i++) b[i] = Math.random();
+    const flop = 2 * c.m * c.n * c.k;
+    const gf = (s: number) => flop / s / 1e9;
+    k.setThreads(1);
+    const one = gf(timeIt(() => k.gemm(c.ta, c.tb, c.m, c.n, c.k, a, b, out, false), budget));
+    k.setThreads(maxThreads);
+    const all = gf(timeIt(() => k.gemm(c.ta, c.tb, c.m, c.n, c.k, a, b, out, false), budget));
+    const tsOut = new Float32Array(c.m * c.n);
+    const tsg = gf(timeIt(() => tsKernels.gemm(c.ta, c.tb, c.m, c.n, c.k, a, b, tsOut, false), quick ? 0.1 : 0.3));
+    wasmAll.push(all);
+    rows.push([c.label, tsg.toFixed(1), one.toFixed(1), all.toFixed(1)]);
+    k.release(a); k.release(b); k.release(out);
+  }
+  const torch = torchTimes(CASES, budget);
+  const header = ['sgemm (GFLOP/s)', 'ts', 'wasm 1 thr', `wasm ${maxThreads} thr`, 'torch 2 thr', 'wasm/torch'];
+  const table = rows.map((r, i) => {
+    if (typeof torch === 'string') return [...r, '-', '-'];
+    const tg = 2 * CASES[i].m * CASES[i].n * CASES[i].k / torch[i] / 1e9;
+    return [...r, tg.toFixed(1), (wasmAll[i] / tg).toFixed(2)];
+  });
+  const widths = header.map((h, j) => Math.max(h.length, ...table.map((r) => r[j].length)));
+  console.log(`wasm kernels: ${k.variant}, ${maxThreads} thread(s)`);
+  console.log(header.map((h, j) => (j === 0 ? pad(h, widths[j]) : lpad(h, widths[j]))).join('  '));
+  for (const r of table) console.log(r.map((x, j) => (j === 0 ? pad(x, widths[j]) : lpad(x, widths[j]))).join('  '));
+  if (typeof torch === 'string') console.log(torch);
+}
