@@ -5,6 +5,8 @@
 export { Rng } from './engine/random.js';
 export type { RngState } from './engine/random.js';
 export { parseSpec, resolveSpec, SpecError } from './util/named-spec.js';
+export * from './engine/index.js';
+export * from './nn/index.js';
 export { loadImageFolder, listImageFolder } from './data/image-folder.js';
 export type { ImageDataset, LoadImageFolderOptions } from './data/image-folder.js';
 export { BatchSampler } from './data/sampler.js';
