@@ -11,8 +11,37 @@
  * is used; a subarray alone does not keep the block from being reused.
  */
 
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
 const PAGE = 65536;
 const ALIGN = 64;
+/** Bytes handed out since the last collection before an allocation that finds no free block
+ *  of its class collects first. */
+const COLLECT_EVERY_BYTES = Number(process.env.DISCRETE_GANS_WASM_GC_MB ?? 96) * 2 ** 20;
+
+interface Collector { gc(): void; registry<T>(cb: (held: T) => void): FinalizationRegistry<T> }
+
+/**
+ * Synchronous reclamation: V8's `gc` and `FinalizationRegistry.prototype.cleanupSome` (both
+ * behind flags, switched on here and taken from a fresh context) let an allocation that would
+ * grow the memory first collect the views nobody holds and reuse their blocks at once, even in
+ * a training loop that never yields to the event loop. Null when the runtime refuses.
+ */
+function makeCollector(): Collector | null {
+  try {
+    v8.setFlagsFromString('--harmony-weak-refs-with-cleanup-some');
+    v8.setFlagsFromString('--expose-gc');
+    const ctx = vm.createContext({});
+    const gc = vm.runInContext('gc', ctx) as () => void;
+    const make = vm.runInContext('(cb) => new FinalizationRegistry(cb)', ctx) as <T>(cb: (h: T) => void) => FinalizationRegistry<T>;
+    const probe = make(() => undefined) as unknown as { cleanupSome?: unknown };
+    if (typeof gc !== 'function' || typeof probe.cleanupSome !== 'function') return null;
+    return { gc, registry: make };
+  } catch {
+    return null;
+  }
+}
 
 interface Block { offset: number; bytes: number; freed: boolean }
 
@@ -31,6 +60,12 @@ export class WasmHeap {
   private readonly blocks = new WeakMap<object, Block>();
   private readonly buffers = new WeakSet<object>();
   private readonly registry: FinalizationRegistry<Block>;
+  private readonly collector = makeCollector();
+  private sinceCollect = 0;
+  /** Milliseconds spent in synchronous collections. */
+  collectMs = 0;
+  /** Synchronous collections run so far. */
+  collections = 0;
   /** Bytes currently handed out (live blocks, scratch excluded). */
   liveBytes = 0;
   /** Highest top of the bump region reached. */
@@ -39,7 +74,8 @@ export class WasmHeap {
   constructor(readonly memory: WebAssembly.Memory, base: number) {
     this.top = Math.ceil(base / ALIGN) * ALIGN;
     this.buffers.add(memory.buffer);
-    this.registry = new FinalizationRegistry((blk: Block) => this.recycle(blk));
+    const recycle = (blk: Block) => this.recycle(blk);
+    this.registry = this.collector !== null ? this.collector.registry(recycle) : new FinalizationRegistry(recycle);
   }
 
   /** The current buffer (a shared memory's buffer object changes when it grows). */
@@ -65,8 +101,12 @@ export class WasmHeap {
   /** Zeroed float32 storage of `length` elements inside the memory. */
   allocF32(length: number): Float32Array {
     const bytes = sizeClass(Math.max(1, length) * 4);
-    const list = this.free.get(bytes);
-    let offset = list !== undefined && list.length > 0 ? list.pop()! : -1;
+    let offset = this.takeFree(bytes);
+    this.sinceCollect += bytes;
+    if (offset < 0 && this.collector !== null && this.sinceCollect > COLLECT_EVERY_BYTES) {
+      this.collect();
+      offset = this.takeFree(bytes);
+    }
     let view: Float32Array;
     if (offset >= 0) {
       view = new Float32Array(this.buffer, offset, length);
@@ -82,6 +122,19 @@ export class WasmHeap {
     this.registry.register(view, blk, blk);
     this.liveBytes += bytes;
     return view;
+  }
+
+  private takeFree(bytes: number): number {
+    const list = this.free.get(bytes);
+    return list !== undefined && list.length > 0 ? list.pop()! : -1;
+  }
+
+  /** Collects garbage now and returns the blocks of unreachable views to the free lists. */
+  collect(): void {
+    if (this.collector === null) return;
+    this.collector.gc();
+    (this.registry as unknown as { cleanupSome(): void }).cleanupSome();
+    this.collections++;
   }
 
   /** Returns `arr`'s block at once (it must not be used afterwards). No-op for foreign arrays
