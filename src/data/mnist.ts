@@ -6,13 +6,13 @@
  *
  * Owns: finding the IDX files and writing the images. Knows nothing of the command line.
  */
-import sharp from 'sharp';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { checkOutputFolder, writeFolderAtomically } from './atomic-folder.js';
 import { readIdxImages, readIdxLabels, type IdxImages, type IdxLabels } from './idx.js';
+import { encodePng } from './png.js';
 import { runPool } from './pool.js';
 
 export const MNIST_SPLITS = [
@@ -61,8 +61,8 @@ export async function mnistToPng(o: MnistToPngOptions): Promise<{ training: numb
       const { rows, cols, pixels } = s.images;
       const per = rows * cols;
       await runPool(s.images.count, 16, async (i) => {
-        const img = Buffer.from(pixels.buffer, pixels.byteOffset + i * per, per);
-        await sharp(img, { raw: { width: cols, height: rows, channels: 1 } }).png().toFile(join(dir, `${i}_${s.labels.labels[i]}.png`));
+        const png = encodePng(pixels.subarray(i * per, (i + 1) * per), cols, rows, 1);
+        await writeFile(join(dir, `${i}_${s.labels.labels[i]}.png`), png);
         done++;
         o.onProgress?.(done, total);
       });

@@ -6,10 +6,11 @@
  *
  * Owns: the pixels of the squares and writing them as `<i>.png`. Knows nothing of the command line.
  */
-import sharp from 'sharp';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { writeFolderAtomically } from './atomic-folder.js';
+import { encodePng } from './png.js';
 import { runPool } from './pool.js';
 
 export interface SquaresOptions {
@@ -79,8 +80,7 @@ export function makeSquares(o: SquaresOptions = {}): Squares {
 export async function writeSquares(outDir: string, o: SquaresOptions = {}, overwrite = false): Promise<number> {
   const { imSize, images } = makeSquares(o);
   await writeFolderAtomically(outDir, overwrite, async (tmp) => {
-    await runPool(images.length, 16, (i) =>
-      sharp(Buffer.from(images[i].buffer), { raw: { width: imSize, height: imSize, channels: 3 } }).png().toFile(join(tmp, `${i}.png`)).then(() => undefined));
+    await runPool(images.length, 16, (i) => writeFile(join(tmp, `${i}.png`), encodePng(images[i], imSize, imSize, 3)));
   });
   return images.length;
 }
