@@ -20,13 +20,13 @@ const ALIGN = 64;
  *  of its class collects first. */
 const COLLECT_EVERY_BYTES = Number(process.env.DISCRETE_GANS_WASM_GC_MB ?? 96) * 2 ** 20;
 
-interface Collector { gc(): void; registry<T>(cb: (held: T) => void): FinalizationRegistry<T> }
+interface Collector { gc(): void; cleanupSome: (this: FinalizationRegistry<Block>) => void }
 
 /**
  * Synchronous reclamation: V8's `gc` and `FinalizationRegistry.prototype.cleanupSome` (both
- * behind flags, switched on here and taken from a fresh context) let an allocation that would
- * grow the memory first collect the views nobody holds and reuse their blocks at once, even in
- * a training loop that never yields to the event loop. Null when the runtime refuses.
+ * behind flags, switched on here and taken from a fresh context) let an allocation that finds
+ * no free block of its size first collect the views nobody holds and reuse their blocks at
+ * once, even in a training loop that never yields to the event loop. Null when refused.
  */
 function makeCollector(): Collector | null {
   try {
@@ -34,10 +34,11 @@ function makeCollector(): Collector | null {
     v8.setFlagsFromString('--expose-gc');
     const ctx = vm.createContext({});
     const gc = vm.runInContext('gc', ctx) as () => void;
-    const make = vm.runInContext('(cb) => new FinalizationRegistry(cb)', ctx) as <T>(cb: (h: T) => void) => FinalizationRegistry<T>;
-    const probe = make(() => undefined) as unknown as { cleanupSome?: unknown };
-    if (typeof gc !== 'function' || typeof probe.cleanupSome !== 'function') return null;
-    return { gc, registry: make };
+    // The main context was built before the flag, so its registries lack cleanupSome; the
+    // builtin taken from a fresh context works on them (it checks the receiver, not the realm).
+    const cleanupSome = vm.runInContext('FinalizationRegistry.prototype.cleanupSome', ctx) as Collector['cleanupSome'];
+    if (typeof gc !== 'function' || typeof cleanupSome !== 'function') return null;
+    return { gc, cleanupSome };
   } catch {
     return null;
   }
@@ -59,8 +60,8 @@ export class WasmHeap {
   private readonly free = new Map<number, number[]>();
   private readonly blocks = new WeakMap<object, Block>();
   private readonly buffers = new WeakSet<object>();
-  private readonly registry: FinalizationRegistry<Block>;
   private readonly collector = makeCollector();
+  private readonly registry = new FinalizationRegistry<Block>((blk) => this.recycle(blk));
   private sinceCollect = 0;
   /** Milliseconds spent in synchronous collections. */
   collectMs = 0;
@@ -74,8 +75,6 @@ export class WasmHeap {
   constructor(readonly memory: WebAssembly.Memory, base: number) {
     this.top = Math.ceil(base / ALIGN) * ALIGN;
     this.buffers.add(memory.buffer);
-    const recycle = (blk: Block) => this.recycle(blk);
-    this.registry = this.collector !== null ? this.collector.registry(recycle) : new FinalizationRegistry(recycle);
   }
 
   /** The current buffer (a shared memory's buffer object changes when it grows). */
@@ -133,7 +132,7 @@ export class WasmHeap {
   collect(): void {
     if (this.collector === null) return;
     this.collector.gc();
-    (this.registry as unknown as { cleanupSome(): void }).cleanupSome();
+    this.collector.cleanupSome.call(this.registry);
     this.collections++;
   }
 
