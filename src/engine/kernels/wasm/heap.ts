@@ -18,7 +18,7 @@ const PAGE = 65536;
 const ALIGN = 64;
 /** Bytes handed out since the last collection before an allocation that finds no free block
  *  of its class collects first. */
-const COLLECT_EVERY_BYTES = Number(process.env.DISCRETE_GANS_WASM_GC_MB ?? 96) * 2 ** 20;
+const COLLECT_EVERY_BYTES = Number(process.env.DISCRETE_GANS_WASM_GC_MB ?? 192) * 2 ** 20;
 
 interface Collector { gc(): void; cleanupSome: (this: FinalizationRegistry<Block>) => void }
 
@@ -131,9 +131,12 @@ export class WasmHeap {
   /** Collects garbage now and returns the blocks of unreachable views to the free lists. */
   collect(): void {
     if (this.collector === null) return;
+    const t0 = performance.now();
     this.collector.gc();
     this.collector.cleanupSome.call(this.registry);
     this.collections++;
+    this.sinceCollect = 0;
+    this.collectMs += performance.now() - t0;
   }
 
   /** Returns `arr`'s block at once (it must not be used afterwards). No-op for foreign arrays
