@@ -1,0 +1,129 @@
+/**
+ * Cost matrices between two point sets (row-major n×d and m×d, float32 or float64).
+ *
+ * Owns: squared and plain Euclidean costs through the expansion |x|² + |y|² − 2x·y, computed
+ * in float64 with a 4×4 register-blocked product, in row blocks when asked, clamped at zero.
+ * Each dot product is summed in the same order as the norms, so identical points give an
+ * exactly zero squared distance. `euclidean` clamps squared distances at 1e-10 before the
+ * square root (SPEC §6), so its gradient stays finite at zero distance.
+ * Knows nothing of transport, images or training; the engine's matrix product can replace
+ * `dotBlock` later without changing any caller.
+ */
+
+export type Points = Float32Array | Float64Array;
+
+/** The squared distance floor applied before square roots (SPEC §6). */
+export const SQ_DIST_FLOOR = 1e-10;
+
+/** Squared norms of the n rows of x (n×d). */
+export function rowSqNorms(x: Points, n: number, d: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const o = i * d;
+    for (let k = 0; k < d; k++) { const t = x[o + k]; s += t * t; }
+    out[i] = s;
+  }
+  return out;
+}
+
+/**
+ * out[(i - i0)·m + j] = ‖x_i − y_j‖² for i in [i0, i1), all j; out must hold (i1−i0)·m values.
+ * xn, yn are the squared row norms of x and y.
+ */
+export function sqEuclideanRows(x: Points, y: Points, m: number, d: number, xn: Float64Array,
+  yn: Float64Array, i0: number, i1: number, out: Float64Array): void {
+  // Outer loop over blocks of 4 rows of y (kept in L1), inner over blocks of 4 rows of x.
+  let j = 0;
+  for (; j + 4 <= m; j += 4) {
+    const y0 = j * d, y1 = y0 + d, y2 = y1 + d, y3 = y2 + d;
+    let i = i0;
+    for (; i + 4 <= i1; i += 4) {
+      const x0 = i * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      for (let k = 0; k < d; k++) {
+        const a0 = x[x0 + k], a1 = x[x1 + k], a2 = x[x2 + k], a3 = x[x3 + k];
+        const b0 = y[y0 + k], b1 = y[y1 + k], b2 = y[y2 + k], b3 = y[y3 + k];
+        s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2; s03 += a0 * b3;
+        s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2; s13 += a1 * b3;
+        s20 += a2 * b0; s21 += a2 * b1; s22 += a2 * b2; s23 += a2 * b3;
+        s30 += a3 * b0; s31 += a3 * b1; s32 += a3 * b2; s33 += a3 * b3;
+      }
+      const r = (i - i0) * m + j;
+      put(out, r, xn[i], yn, j, s00, s01, s02, s03);
+      put(out, r + m, xn[i + 1], yn, j, s10, s11, s12, s13);
+      put(out, r + 2 * m, xn[i + 2], yn, j, s20, s21, s22, s23);
+      put(out, r + 3 * m, xn[i + 3], yn, j, s30, s31, s32, s33);
+    }
+    for (; i < i1; i++) {
+      const x0 = i * d;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let k = 0; k < d; k++) {
+        const a = x[x0 + k];
+        s0 += a * y[y0 + k]; s1 += a * y[y1 + k]; s2 += a * y[y2 + k]; s3 += a * y[y3 + k];
+      }
+      put(out, (i - i0) * m + j, xn[i], yn, j, s0, s1, s2, s3);
+    }
+  }
+  for (; j < m; j++) {
+    const y0 = j * d;
+    for (let i = i0; i < i1; i++) {
+      const x0 = i * d;
+      let s = 0;
+      for (let k = 0; k < d; k++) s += x[x0 + k] * y[y0 + k];
+      const v = xn[i] + yn[j] - 2 * s;
+      out[(i - i0) * m + j] = v > 0 ? v : 0;
+    }
+  }
+}
+
+function put(out: Float64Array, r: number, xi: number, yn: Float64Array, j: number,
+  s0: number, s1: number, s2: number, s3: number): void {
+  const v0 = xi + yn[j] - 2 * s0, v1 = xi + yn[j + 1] - 2 * s1;
+  const v2 = xi + yn[j + 2] - 2 * s2, v3 = xi + yn[j + 3] - 2 * s3;
+  out[r] = v0 > 0 ? v0 : 0; out[r + 1] = v1 > 0 ? v1 : 0;
+  out[r + 2] = v2 > 0 ? v2 : 0; out[r + 3] = v3 > 0 ? v3 : 0;
+}
+
+/** The n×m matrix of squared Euclidean distances, float64, row-major. */
+export function sqEuclideanCost(x: Points, n: number, y: Points, m: number, d: number): Float64Array {
+  checkShapes(x, n, y, m, d);
+  const out = new Float64Array(n * m);
+  sqEuclideanRows(x, y, m, d, rowSqNorms(x, n, d), rowSqNorms(y, m, d), 0, n, out);
+  return out;
+}
+
+/** The n×m matrix of Euclidean distances sqrt(max(‖x_i − y_j‖², floor)), float64.
+ *  `floor` defaults to 1e-10 (SPEC §6); pass 0 for exact zeros between identical points. */
+export function euclideanCost(x: Points, n: number, y: Points, m: number, d: number,
+  floor = SQ_DIST_FLOOR): Float64Array {
+  const out = sqEuclideanCost(x, n, y, m, d);
+  for (let e = 0; e < out.length; e++) { const v = out[e]; out[e] = Math.sqrt(v > floor ? v : floor); }
+  return out;
+}
+
+/**
+ * Visit the Euclidean cost matrix in blocks of at most `blockRows` rows of x without ever
+ * holding the whole matrix: visit(i0, i1, block) sees rows [i0, i1) as a (i1−i0)×m array.
+ */
+export function forEachCostBlock(x: Points, n: number, y: Points, m: number, d: number, blockRows: number,
+  visit: (i0: number, i1: number, block: Float64Array) => void, floor = SQ_DIST_FLOOR, squared = false): void {
+  checkShapes(x, n, y, m, d);
+  const xn = rowSqNorms(x, n, d), yn = rowSqNorms(y, m, d);
+  const rowsPer = Math.max(1, Math.min(n, blockRows));
+  const buf = new Float64Array(rowsPer * m);
+  for (let i0 = 0; i0 < n; i0 += rowsPer) {
+    const i1 = Math.min(n, i0 + rowsPer);
+    const block = buf.subarray(0, (i1 - i0) * m);
+    sqEuclideanRows(x, y, m, d, xn, yn, i0, i1, block);
+    if (!squared) for (let e = 0; e < block.length; e++) { const v = block[e]; block[e] = Math.sqrt(v > floor ? v : floor); }
+    visit(i0, i1, block);
+  }
+}
+
+function checkShapes(x: Points, n: number, y: Points, m: number, d: number): void {
+  if (x.length < n * d || y.length < m * d) {
+    throw new Error(`cost: point arrays hold ${x.length} and ${y.length} values, fewer than ${n}×${d} and ${m}×${d}`);
+  }
+}

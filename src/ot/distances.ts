@@ -1,0 +1,203 @@
+/**
+ * The distances between two point sets x (n×d) and y (m×d) other than the sliced ones:
+ * `w1` (exact transport on the Euclidean cost, or Sinkhorn when epsilon > 0), `projected_w1`,
+ * `nn`, `fd` (Fréchet distance of fitted Gaussians) and `mmd`.
+ *
+ * Notes: `w1`'s gradient holds the plan constant: d/dx_i = Σ_j P_ij (x_i − y_j)/C_ij (zero where
+ * the squared distance is under the 1e-10 floor). `fd` uses ddof = 1 covariances and computes
+ * tr((Σx Σy)^½) as the nuclear norm of Xcᵀ-products in whichever of d, n, m is smallest, with
+ * Jacobi eigenvalues of a symmetric PSD matrix: never complex, finite with few samples.
+ * `mmd` is the biased (V-statistic) squared MMD with the Gaussian kernel exp(−D²/(2σ²)) on
+ * squared distances D²; the reference evaluates exp(−D·σ²/2) on distances, an operator
+ * precedence slip (SPEC §9), which we do not reproduce.
+ *
+ * Owns: those formulas. Knows nothing of images or training.
+ */
+import type { Rng } from '../engine/random.js';
+import { euclideanCost, sqEuclideanCost, forEachCostBlock, SQ_DIST_FLOOR, type Points } from './cost.js';
+import { emd } from './lp/emd.js';
+import { sinkhorn } from './sinkhorn.js';
+import { symmetricEigenvalues } from './linalg.js';
+import { randomDirections, type DistanceResult } from './sliced.js';
+import { rowDots } from './gemm.js';
+
+export interface W1Options {
+  /** Entropic regularisation; 0 (default) means exact transport. */
+  epsilon?: number;
+}
+
+/** W1 between uniform empirical measures on x and y with the Euclidean cost. */
+export function w1(x: Points, n: number, y: Points, m: number, d: number, options: W1Options = {}, wantGrad = false): DistanceResult {
+  const C = euclideanCost(x, n, y, m, d);
+  const eps = options.epsilon ?? 0;
+  let value: number;
+  let gradX: Float64Array | null = null;
+  if (eps > 0) {
+    const r = sinkhorn(n, m, C, eps);
+    value = r.cost;
+    if (wantGrad) {
+      gradX = new Float64Array(n * d);
+      for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) addPairGrad(gradX, x, y, d, i, j, r.plan[i * m + j], C[i * m + j]);
+    }
+  } else {
+    const r = emd(n, m, C);
+    if (r.status !== 'optimal') throw new Error(`w1: the exact solver ended with status ${r.status}`);
+    value = r.cost;
+    if (wantGrad) {
+      gradX = new Float64Array(n * d);
+      const { rows, cols, mass } = r.plan;
+      for (let k = 0; k < mass.length; k++) addPairGrad(gradX, x, y, d, rows[k], cols[k], mass[k], C[rows[k] * m + cols[k]]);
+    }
+  }
+  return { value, gradX };
+}
+
+function addPairGrad(g: Float64Array, x: Points, y: Points, d: number, i: number, j: number, p: number, c: number): void {
+  if (p === 0 || c * c <= SQ_DIST_FLOOR) return;
+  const s = p / c, a = i * d, b = j * d;
+  for (let k = 0; k < d; k++) g[a + k] += s * (x[a + k] - y[b + k]);
+}
+
+/** Exact W1 after projecting both sets on `dim` random unit directions, averaged over `numProj` draws. */
+export function projectedW1(x: Points, n: number, y: Points, m: number, d: number, rng: Rng, dim = 64, numProj = 16): DistanceResult {
+  let total = 0;
+  const px = new Float64Array(n * dim), py = new Float64Array(m * dim);
+  for (let t = 0; t < numProj; t++) {
+    const dirs = randomDirections(rng, dim, d);
+    rowDots(x, n, dirs, dim, d, px);
+    rowDots(y, m, dirs, dim, d, py);
+    total += w1(px, n, py, m, dim).value;
+  }
+  return { value: total / numProj, gradX: null };
+}
+
+/** For each y_j the distance to its nearest x; the mean over j. */
+export function nearestNeighbour(x: Points, n: number, y: Points, m: number, d: number): DistanceResult {
+  const best = new Float64Array(m).fill(Infinity);
+  forEachCostBlock(x, n, y, m, d, Math.max(1, Math.floor(4_000_000 / m)), (i0, i1, block) => {
+    for (let r = 0; r < i1 - i0; r++) for (let j = 0; j < m; j++) if (block[r * m + j] < best[j]) best[j] = block[r * m + j];
+  }, 0, true);
+  let s = 0;
+  for (let j = 0; j < m; j++) s += Math.sqrt(best[j]);
+  return { value: s / m, gradX: null };
+}
+
+function centred(x: Points, n: number, d: number): { mean: Float64Array; xc: Float64Array; trace: number } {
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) mean[k] += x[i * d + k];
+  for (let k = 0; k < d; k++) mean[k] /= n;
+  const xc = new Float64Array(n * d);
+  let trace = 0;
+  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) { const v = x[i * d + k] - mean[k]; xc[i * d + k] = v; trace += v * v; }
+  return { mean, xc, trace };
+}
+
+/** Fréchet distance ‖μx − μy‖² + tr Σx + tr Σy − 2 tr (Σx Σy)^½ (ddof = 1 covariances). */
+export function frechetDistance(x: Points, n: number, y: Points, m: number, d: number): DistanceResult {
+  if (n < 2 || m < 2) throw new RangeError('fd needs at least two points in each set');
+  const X = centred(x, n, d), Y = centred(y, m, d);
+  let meanTerm = 0;
+  for (let k = 0; k < d; k++) { const t = X.mean[k] - Y.mean[k]; meanTerm += t * t; }
+  const cx = 1 / (n - 1), cy = 1 / (m - 1);
+  let crossTrace = 0;
+  const k = Math.min(d, n, m);
+  if (k === d) {
+    // d×d: tr sqrt(Σx Σy) = Σ sqrt eig(Σx^½ Σy Σx^½).
+    const Sx = new Float64Array(d * d), Sy = new Float64Array(d * d);
+    gram(X.xc, n, d, Sx, cx); gram(Y.xc, m, d, Sy, cy);
+    crossTrace = traceSqrtProduct(Sx, Sy, d);
+  } else if (k === n) {
+    // K = Xc Ycᵀ (n×m); tr sqrt(Σx Σy) = Σ singular values of K · sqrt(cx·cy).
+    const K = new Float64Array(n * m);
+    rowDots(X.xc, n, Y.xc, m, d, K);
+    const G = new Float64Array(n * n);
+    gram(K, m, n, G, 1, true);
+    crossTrace = sumSqrtEig(G, n) * Math.sqrt(cx * cy);
+  } else {
+    const K = new Float64Array(m * n);
+    rowDots(Y.xc, m, X.xc, n, d, K);
+    const G = new Float64Array(m * m);
+    gram(K, n, m, G, 1, true);
+    crossTrace = sumSqrtEig(G, m) * Math.sqrt(cx * cy);
+  }
+  const value = meanTerm + X.trace * cx + Y.trace * cy - 2 * crossTrace;
+  return { value: value > 0 ? value : 0, gradX: null };
+}
+
+/** out (d×d) = c · Aᵀ A for A (rows×d); with `rowsAreOutput`, out (d×d) = c · A Aᵀ for A (d×rows). */
+function gram(A: Float64Array, rows: number, d: number, out: Float64Array, c: number, rowsAreOutput = false): void {
+  if (rowsAreOutput) {
+    for (let p = 0; p < d; p++) for (let q = p; q < d; q++) {
+      let s = 0;
+      for (let r = 0; r < rows; r++) s += A[p * rows + r] * A[q * rows + r];
+      out[p * d + q] = out[q * d + p] = c * s;
+    }
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    const o = r * d;
+    for (let p = 0; p < d; p++) { const v = A[o + p]; if (v === 0) continue; for (let q = p; q < d; q++) out[p * d + q] += v * A[o + q]; }
+  }
+  for (let p = 0; p < d; p++) for (let q = p; q < d; q++) { out[p * d + q] *= c; out[q * d + p] = out[p * d + q]; }
+}
+
+function sumSqrtEig(G: Float64Array, k: number): number {
+  const ev = symmetricEigenvalues(G, k);
+  let s = 0;
+  for (let i = 0; i < k; i++) s += Math.sqrt(ev[i] > 0 ? ev[i] : 0);
+  return s;
+}
+
+/** tr (A B)^½ for symmetric PSD A, B (d×d): Σ sqrt eig(A^½ B A^½), A^½ by Jacobi with vectors. */
+function traceSqrtProduct(A: Float64Array, B: Float64Array, d: number): number {
+  const { values, vectors } = eigWithVectors(A, d);
+  // H = V diag(sqrt λ) Vᵀ
+  const H = new Float64Array(d * d);
+  for (let p = 0; p < d; p++) for (let q = 0; q < d; q++) {
+    let s = 0;
+    for (let r = 0; r < d; r++) s += vectors[p * d + r] * Math.sqrt(values[r] > 0 ? values[r] : 0) * vectors[q * d + r];
+    H[p * d + q] = s;
+  }
+  const HB = new Float64Array(d * d), S = new Float64Array(d * d);
+  for (let p = 0; p < d; p++) for (let q = 0; q < d; q++) { let s = 0; for (let r = 0; r < d; r++) s += H[p * d + r] * B[r * d + q]; HB[p * d + q] = s; }
+  for (let p = 0; p < d; p++) for (let q = p; q < d; q++) { let s = 0; for (let r = 0; r < d; r++) s += HB[p * d + r] * H[r * d + q]; S[p * d + q] = S[q * d + p] = s; }
+  return sumSqrtEig(S, d);
+}
+
+/** Jacobi eigen-decomposition with eigenvectors (columns of `vectors`). */
+function eigWithVectors(A0: Float64Array, d: number): { values: Float64Array; vectors: Float64Array } {
+  const A = A0.slice();
+  const V = new Float64Array(d * d);
+  for (let p = 0; p < d; p++) V[p * d + p] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0, diag = 0;
+    for (let p = 0; p < d; p++) { diag += A[p * d + p] ** 2; for (let q = p + 1; q < d; q++) off += A[p * d + q] ** 2; }
+    if (off <= 1e-30 * diag || off === 0) break;
+    for (let p = 0; p < d - 1; p++) for (let q = p + 1; q < d; q++) {
+      const apq = A[p * d + q];
+      if (apq === 0) continue;
+      const theta = (A[q * d + q] - A[p * d + p]) / (2 * apq);
+      const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+      const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+      for (let r = 0; r < d; r++) { const a = A[r * d + p], b = A[r * d + q]; A[r * d + p] = c * a - s * b; A[r * d + q] = s * a + c * b; }
+      for (let r = 0; r < d; r++) { const a = A[p * d + r], b = A[q * d + r]; A[p * d + r] = c * a - s * b; A[q * d + r] = s * a + c * b; }
+      for (let r = 0; r < d; r++) { const a = V[r * d + p], b = V[r * d + q]; V[r * d + p] = c * a - s * b; V[r * d + q] = s * a + c * b; }
+    }
+  }
+  const values = new Float64Array(d);
+  for (let p = 0; p < d; p++) values[p] = A[p * d + p];
+  return { values, vectors: V };
+}
+
+/** Biased squared MMD with the Gaussian kernel exp(−‖a − b‖² / (2σ²)). */
+export function mmd(x: Points, n: number, y: Points, m: number, d: number, sigma = 0.1): DistanceResult {
+  const inv = 1 / (2 * sigma * sigma);
+  const meanK = (a: Points, na: number, b: Points, nb: number): number => {
+    const D = sqEuclideanCost(a, na, b, nb, d);
+    let s = 0;
+    for (let e = 0; e < D.length; e++) s += Math.exp(-D[e] * inv);
+    return s / (na * nb);
+  };
+  const value = meanK(x, n, x, n) + meanK(y, m, y, m) - 2 * meanK(x, n, y, m);
+  return { value, gradX: null };
+}

@@ -1,0 +1,62 @@
+/**
+ * The two matrix products the distances need, behind one seam so a faster kernel can take
+ * over without touching any caller: rowDots (out = A·Bᵀ, rows against rows) and matMul
+ * (out = A·B). Both read row-major float32/float64 and accumulate in float64.
+ *
+ * Owns: plain register-blocked loops. Knows nothing of transport or images.
+ */
+import type { Points } from './cost.js';
+
+/** out[i·m + j] = a_i · b_j for a (n×d), b (m×d). */
+export function rowDots(a: Points, n: number, b: Points, m: number, d: number, out: Float32Array | Float64Array): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const a0 = i * d, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
+    let j = 0;
+    for (; j + 2 <= m; j += 2) {
+      const b0 = j * d, b1 = b0 + d;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+      for (let k = 0; k < d; k++) {
+        const y0 = b[b0 + k], y1 = b[b1 + k];
+        const x0 = a[a0 + k], x1 = a[a1 + k], x2 = a[a2 + k], x3 = a[a3 + k];
+        s00 += x0 * y0; s01 += x0 * y1; s10 += x1 * y0; s11 += x1 * y1;
+        s20 += x2 * y0; s21 += x2 * y1; s30 += x3 * y0; s31 += x3 * y1;
+      }
+      const o = i * m + j;
+      out[o] = s00; out[o + 1] = s01; out[o + m] = s10; out[o + m + 1] = s11;
+      out[o + 2 * m] = s20; out[o + 2 * m + 1] = s21; out[o + 3 * m] = s30; out[o + 3 * m + 1] = s31;
+    }
+    for (; j < m; j++) {
+      const b0 = j * d;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let k = 0; k < d; k++) { const y = b[b0 + k]; s0 += a[a0 + k] * y; s1 += a[a1 + k] * y; s2 += a[a2 + k] * y; s3 += a[a3 + k] * y; }
+      out[i * m + j] = s0; out[(i + 1) * m + j] = s1; out[(i + 2) * m + j] = s2; out[(i + 3) * m + j] = s3;
+    }
+  }
+  for (; i < n; i++) {
+    const a0 = i * d;
+    for (let j = 0; j < m; j++) {
+      const b0 = j * d;
+      let s = 0;
+      for (let k = 0; k < d; k++) s += a[a0 + k] * b[b0 + k];
+      out[i * m + j] = s;
+    }
+  }
+}
+
+/** out (n×d) = g (n×p) · t (p×d), overwriting out. */
+export function matMul(g: Points, n: number, p: number, t: Points, d: number, out: Float32Array | Float64Array): void {
+  const row = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    row.fill(0);
+    const go = i * p;
+    for (let q = 0; q < p; q++) {
+      const c = g[go + q];
+      if (c === 0) continue;
+      const to = q * d;
+      for (let k = 0; k < d; k++) row[k] += c * t[to + k];
+    }
+    const oo = i * d;
+    for (let k = 0; k < d; k++) out[oo + k] = row[k];
+  }
+}

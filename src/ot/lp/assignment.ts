@@ -1,0 +1,138 @@
+/**
+ * Exact assignment (n = m, uniform weights): Jonker–Volgenant's shortest augmenting path
+ * method (column reduction, reduction transfer, two passes of augmenting row reduction, then a
+ * Dijkstra-style augmentation per remaining free row). The optimal plan of a uniform n×n
+ * transport problem is a permutation, so this is `emd` for that case.
+ *
+ * Owns: the JV phases and the duals they produce (v per column, u_i = M_i,x(i) − v_x(i)).
+ * Knows nothing of points or training. Masses are returned as 1 per pair; `emd` scales them.
+ */
+import { sortPlan, type TransportResult } from './network-simplex.js';
+
+export function assignment(C: Float64Array, n: number): TransportResult {
+  const t0 = performance.now();
+  const x = new Int32Array(n).fill(-1); // column of row i
+  const y = new Int32Array(n).fill(-1); // row of column j
+  const v = new Float64Array(n);
+  const free = new Int32Array(n);
+  const matches = new Int32Array(n);
+  let numFree = 0;
+
+  // Column reduction, scanning rows so memory is read in order: v_j = min_i C_ij.
+  const argmin = new Int32Array(n);
+  for (let j = 0; j < n; j++) { v[j] = C[j]; argmin[j] = 0; }
+  for (let i = 1; i < n; i++) {
+    const o = i * n;
+    for (let j = 0; j < n; j++) if (C[o + j] < v[j]) { v[j] = C[o + j]; argmin[j] = i; }
+  }
+  for (let j = n - 1; j >= 0; j--) {
+    const imin = argmin[j];
+    if (++matches[imin] === 1) { x[imin] = j; y[j] = imin; }
+    else if (v[j] < v[x[imin]]) { const j1 = x[imin]; x[imin] = j; y[j] = imin; y[j1] = -1; }
+    else y[j] = -1;
+  }
+  // Reduction transfer.
+  for (let i = 0; i < n; i++) {
+    if (matches[i] === 0) free[numFree++] = i;
+    else if (matches[i] === 1) {
+      const j1 = x[i], o = i * n;
+      let min = Infinity;
+      for (let j = 0; j < n; j++) if (j !== j1) { const h = C[o + j] - v[j]; if (h < min) min = h; }
+      if (min !== Infinity) v[j1] -= min;
+    }
+  }
+  // Augmenting row reduction, two passes (a heuristic start: capped so it always ends).
+  let steps = 0;
+  const stepCap = 20 * n + 100;
+  for (let pass = 0; pass < 2 && numFree > 0; pass++) {
+    let k = 0;
+    const prvNumFree = numFree;
+    numFree = 0;
+    while (k < prvNumFree) {
+      if (++steps > stepCap) { while (k < prvNumFree) free[numFree++] = free[k++]; break; }
+      const i = free[k++];
+      const o = i * n;
+      let umin = C[o] - v[0], j1 = 0, usubmin = Infinity, j2 = -1;
+      for (let j = 1; j < n; j++) {
+        const h = C[o + j] - v[j];
+        if (h < usubmin) {
+          if (h >= umin) { usubmin = h; j2 = j; } else { usubmin = umin; umin = h; j2 = j1; j1 = j; }
+        }
+      }
+      let i0 = y[j1];
+      if (umin < usubmin) v[j1] -= usubmin - umin;
+      else if (i0 >= 0 && j2 >= 0) { j1 = j2; i0 = y[j2]; }
+      x[i] = j1; y[j1] = i;
+      if (i0 >= 0) {
+        x[i0] = -1;
+        if (umin < usubmin) free[--k] = i0; else free[numFree++] = i0;
+      }
+    }
+  }
+  // Augmentation: shortest alternating path from each free row to an unassigned column.
+  const d = new Float64Array(n);
+  const pred = new Int32Array(n);
+  const collist = new Int32Array(n);
+  let augmentations = 0;
+  for (let f = 0; f < numFree; f++) {
+    const freeRow = free[f];
+    augmentations++;
+    const of = freeRow * n;
+    for (let j = 0; j < n; j++) { d[j] = C[of + j] - v[j]; pred[j] = freeRow; collist[j] = j; }
+    let low = 0, up = 0, last = 0, min = 0, endOfPath = -1;
+    for (;;) {
+      if (up === low) {
+        last = low - 1;
+        min = d[collist[up++]];
+        for (let k = up; k < n; k++) {
+          const j = collist[k], h = d[j];
+          if (h <= min) {
+            if (h < min) { up = low; min = h; }
+            collist[k] = collist[up]; collist[up++] = j;
+          }
+        }
+        for (let k = low; k < up; k++) if (y[collist[k]] < 0) { endOfPath = collist[k]; break; }
+        if (endOfPath >= 0) break;
+      }
+      const j1 = collist[low++];
+      const i = y[j1], oi = i * n;
+      const h = C[oi + j1] - v[j1] - min;
+      for (let k = up; k < n; k++) {
+        const j = collist[k];
+        let v2 = C[oi + j] - v[j] - h;
+        if (v2 < d[j]) {
+          pred[j] = i;
+          if (v2 <= min) {
+            v2 = min;
+            if (y[j] < 0) { endOfPath = j; break; }
+            collist[k] = collist[up]; collist[up++] = j;
+          }
+          d[j] = v2;
+        }
+      }
+      if (endOfPath >= 0) break;
+    }
+    for (let k = 0; k <= last; k++) { const j = collist[k]; v[j] += d[j] - min; }
+    let i: number;
+    do {
+      i = pred[endOfPath];
+      y[endOfPath] = i;
+      const j1 = endOfPath;
+      endOfPath = x[i];
+      x[i] = j1;
+    } while (i !== freeRow);
+  }
+  const rows = new Int32Array(n), cols = new Int32Array(n), mass = new Float64Array(n).fill(1);
+  const u = new Float64Array(n);
+  let cost = 0;
+  for (let i = 0; i < n; i++) {
+    rows[i] = i; cols[i] = x[i];
+    u[i] = C[i * n + x[i]] - v[x[i]];
+    cost += C[i * n + x[i]];
+  }
+  sortPlan(rows, cols, mass);
+  return {
+    cost: cost / n, plan: { rows, cols, mass }, u, v, status: 'optimal',
+    log: { solver: 'assignment', iterations: augmentations, seconds: (performance.now() - t0) / 1000 },
+  };
+}

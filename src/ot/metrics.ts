@@ -1,0 +1,135 @@
+/**
+ * The metric names of SPEC §6 as `Name-key=value` strings: `MiniBatchLoss-dist=w1`,
+ * `MiniBatchPatchLoss-dist=swd-p=16-s=1`, `MiniBatchLocalPatchLoss-dist=full_dim_swd-p=16-s=8`,
+ * `MiniBatchLoss-dist=w1-epsilon=0.1`, … parsed once into an object that evaluates the
+ * distance between generated images x and data y (NCHW, flattened), with the gradient with
+ * respect to x for the losses that have one (w1, swd, full_dim_swd).
+ *
+ * - MiniBatchLoss: the distance between flattened images (d = c·h·w).
+ * - MiniBatchPatchLoss (p, s): between the pooled sets of all P×P patches at stride S.
+ * - MiniBatchLocalPatchLoss (p, s): between the patch sets at each position, averaged.
+ * Keys per distance: w1 (epsilon = 0, b = block rows, accepted for compatibility: costs are
+ * always built in float64 blocks), swd and full_dim_swd (num_proj = 128), projected_w1
+ * (dim = 64, num_proj = 16), nn, fd, mmd (sigma = 0.1). Patch losses: p = 8, s = 4 by default.
+ *
+ * Owns: names, keys, defaults and the patch pooling. Knows nothing of training or files.
+ */
+import type { Rng } from '../engine/random.js';
+import { parseSpec, resolveSpec, SpecError, type SpecKind, type SpecValue } from '../util/named-spec.js';
+import { swd, fullDimSwd, type DistanceResult } from './sliced.js';
+import { w1, projectedW1, nearestNeighbour, frechetDistance, mmd } from './distances.js';
+import { unfold, fold, patchGrid } from './patches.js';
+
+export interface ImageSetShape {
+  /** Number of images in x (generated) and y (data). */
+  readonly n: number;
+  readonly m: number;
+  readonly c: number;
+  readonly h: number;
+  readonly w: number;
+}
+
+export interface Metric {
+  /** The string as given. */
+  readonly text: string;
+  readonly kind: 'MiniBatchLoss' | 'MiniBatchPatchLoss' | 'MiniBatchLocalPatchLoss';
+  readonly dist: DistName;
+  /** Resolved keys with defaults. */
+  readonly params: Readonly<Record<string, SpecValue>>;
+  /** Whether evaluateWithGradient is available. */
+  readonly differentiable: boolean;
+  evaluate(x: Float32Array, y: Float32Array, shape: ImageSetShape, rng: Rng): number;
+  evaluateWithGradient(x: Float32Array, y: Float32Array, shape: ImageSetShape, rng: Rng): { value: number; gradX: Float32Array };
+}
+
+export const DIST_NAMES = ['w1', 'swd', 'full_dim_swd', 'projected_w1', 'nn', 'fd', 'mmd'] as const;
+export type DistName = (typeof DIST_NAMES)[number];
+const KINDS = ['MiniBatchLoss', 'MiniBatchPatchLoss', 'MiniBatchLocalPatchLoss'] as const;
+
+const DIST_KEYS: Record<DistName, { defaults: Record<string, SpecValue>; kinds: Record<string, SpecKind> }> = {
+  w1: { defaults: { epsilon: 0, b: 0 }, kinds: { epsilon: 'float', b: 'int' } },
+  swd: { defaults: { num_proj: 128 }, kinds: { num_proj: 'int' } },
+  full_dim_swd: { defaults: { num_proj: 128 }, kinds: { num_proj: 'int' } },
+  projected_w1: { defaults: { dim: 64, num_proj: 16 }, kinds: { dim: 'int', num_proj: 'int' } },
+  nn: { defaults: {}, kinds: {} },
+  fd: { defaults: {}, kinds: {} },
+  mmd: { defaults: { sigma: 0.1 }, kinds: { sigma: 'float' } },
+};
+const DIFFERENTIABLE = new Set<DistName>(['w1', 'swd', 'full_dim_swd']);
+
+type PointDistance = (x: Float32Array, n: number, y: Float32Array, m: number, d: number, rng: Rng, grad: boolean) => DistanceResult;
+
+function pointDistance(dist: DistName, params: Record<string, SpecValue>): PointDistance {
+  switch (dist) {
+    case 'w1': return (x, n, y, m, d, _r, g) => w1(x, n, y, m, d, { epsilon: params.epsilon as number }, g);
+    case 'swd': return (x, n, y, m, d, r, g) => swd(x, n, y, m, d, r, params.num_proj as number, g);
+    case 'full_dim_swd': return (x, n, y, m, d, r, g) => fullDimSwd(x, n, y, m, d, r, params.num_proj as number, g);
+    case 'projected_w1': return (x, n, y, m, d, r) => projectedW1(x, n, y, m, d, r, params.dim as number, params.num_proj as number);
+    case 'nn': return (x, n, y, m, d) => nearestNeighbour(x, n, y, m, d);
+    case 'fd': return (x, n, y, m, d) => frechetDistance(x, n, y, m, d);
+    case 'mmd': return (x, n, y, m, d) => mmd(x, n, y, m, d, params.sigma as number);
+  }
+}
+
+/** Parse a metric string; SpecError naming the string for unknown names, keys or values. */
+export function parseMetric(text: string): Metric {
+  const spec = parseSpec(text);
+  if (!(KINDS as readonly string[]).includes(spec.name)) {
+    throw new SpecError(`"${text}": unknown metric "${spec.name}" (known: ${KINDS.join(', ')})`);
+  }
+  const kind = spec.name as Metric['kind'];
+  const distText = spec.raw.get('dist');
+  if (distText === undefined) throw new SpecError(`"${text}": the key dist is required (one of ${DIST_NAMES.join(', ')})`);
+  if (!(DIST_NAMES as readonly string[]).includes(distText)) throw new SpecError(`"${text}": dist must be one of ${DIST_NAMES.join(', ')}, got "${distText}"`);
+  const dist = distText as DistName;
+  const patch = kind !== 'MiniBatchLoss';
+  const defaults: Record<string, SpecValue> = { dist: distText, ...DIST_KEYS[dist].defaults, ...(patch ? { p: 8, s: 4 } : {}) };
+  const kinds: Record<string, SpecKind> = { dist: 'string', ...DIST_KEYS[dist].kinds, ...(patch ? { p: 'int', s: 'int' } : {}) };
+  const params = resolveSpec(spec, defaults, kinds);
+  for (const key of ['num_proj', 'dim', 'p', 's'] as const) {
+    if (key in params && !((params[key] as number) >= 1)) throw new SpecError(`"${text}": ${key} must be at least 1`);
+  }
+  if ('epsilon' in params && !((params.epsilon as number) >= 0)) throw new SpecError(`"${text}": epsilon must be zero or positive`);
+  if ('sigma' in params && !((params.sigma as number) > 0)) throw new SpecError(`"${text}": sigma must be positive`);
+  const fn = pointDistance(dist, params);
+  const differentiable = DIFFERENTIABLE.has(dist);
+
+  const run = (x: Float32Array, y: Float32Array, shape: ImageSetShape, rng: Rng, grad: boolean): { value: number; gradX: Float64Array | null } => {
+    const { n, m, c, h, w } = shape;
+    const d = c * h * w;
+    if (!(n >= 1 && m >= 1)) throw new RangeError(`${text}: both image sets must be non-empty (got ${n} and ${m})`);
+    if (x.length !== n * d || y.length !== m * d) throw new RangeError(`${text}: the arrays hold ${x.length} and ${y.length} values, not ${n} and ${m} images of ${c}×${h}×${w}`);
+    if (kind === 'MiniBatchLoss') return fn(x, n, y, m, d, rng, grad);
+    const p = params.p as number, s = params.s as number;
+    const img = { c, h, w };
+    const { oh, ow, dim } = patchGrid(img, p, s);
+    const L = oh * ow;
+    if (kind === 'MiniBatchPatchLoss') {
+      const r = fn(unfold(x, n, img, p, s), n * L, unfold(y, m, img, p, s), m * L, dim, rng, grad);
+      let gradX: Float64Array | null = null;
+      if (r.gradX) { gradX = new Float64Array(n * d); fold(r.gradX, n, img, p, s, gradX); }
+      return { value: r.value, gradX };
+    }
+    let total = 0;
+    const gradX = grad ? new Float64Array(n * d) : null;
+    for (let l = 0; l < L; l++) {
+      const r = fn(unfold(x, n, img, p, s, l), n, unfold(y, m, img, p, s, l), m, dim, rng, grad);
+      total += r.value;
+      if (gradX && r.gradX) {
+        for (let k = 0; k < r.gradX.length; k++) r.gradX[k] /= L;
+        fold(r.gradX, n, img, p, s, gradX, l);
+      }
+    }
+    return { value: total / L, gradX };
+  };
+
+  return {
+    text, kind, dist, params, differentiable,
+    evaluate: (x, y, shape, rng) => run(x, y, shape, rng, false).value,
+    evaluateWithGradient: (x, y, shape, rng) => {
+      if (!differentiable) throw new Error(`${text}: ${dist} has no gradient (only w1, swd and full_dim_swd do)`);
+      const r = run(x, y, shape, rng, true);
+      return { value: r.value, gradX: Float32Array.from(r.gradX!) };
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Patches of images for the patch distances, as PyTorch's `unfold`: every P×P window at
+ * stride S (positions 0, S, 2S, … ≤ side − P on both axes), flattened channel-major as
+ * (channel, row, column) into vectors of c·P·P values; and the adjoint `fold`, which sums
+ * patch gradients back onto the image pixels.
+ *
+ * Owns: window geometry. Knows nothing of distances or training. Images are NCHW, float32.
+ */
+
+export interface ImageShape { readonly c: number; readonly h: number; readonly w: number }
+
+export interface PatchGrid { readonly oh: number; readonly ow: number; readonly dim: number }
+
+export function patchGrid(shape: ImageShape, p: number, s: number): PatchGrid {
+  if (!(p >= 1 && s >= 1) || p > shape.h || p > shape.w) {
+    throw new RangeError(`patch size ${p} and stride ${s} do not fit images of ${shape.h}×${shape.w}`);
+  }
+  return { oh: Math.floor((shape.h - p) / s) + 1, ow: Math.floor((shape.w - p) / s) + 1, dim: shape.c * p * p };
+}
+
+/**
+ * Patch vectors of `count` images. With `position` = -1 the result is (count·L)×dim, image
+ * major then position (row-major over the grid); with a position l it is the count×dim set of
+ * patches at that position only.
+ */
+export function unfold(images: Float32Array, count: number, shape: ImageShape, p: number, s: number, position = -1): Float32Array {
+  const { c, h, w } = shape;
+  const { oh, ow, dim } = patchGrid(shape, p, s);
+  const L = oh * ow;
+  const nPos = position < 0 ? L : 1;
+  const out = new Float32Array(count * nPos * dim);
+  let o = 0;
+  for (let b = 0; b < count; b++) {
+    const base = b * c * h * w;
+    for (let l = position < 0 ? 0 : position; l < (position < 0 ? L : position + 1); l++) {
+      const oy = Math.floor(l / ow) * s, ox = (l % ow) * s;
+      for (let ci = 0; ci < c; ci++) {
+        for (let ki = 0; ki < p; ki++) {
+          const row = base + ci * h * w + (oy + ki) * w + ox;
+          for (let kj = 0; kj < p; kj++) out[o++] = images[row + kj];
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The adjoint of `unfold`: adds the patch gradients `g` (same layout) onto `out` (NCHW). */
+export function fold(g: Float64Array, count: number, shape: ImageShape, p: number, s: number, out: Float64Array, position = -1): void {
+  const { c, h, w } = shape;
+  const { oh, ow } = patchGrid(shape, p, s);
+  const L = oh * ow;
+  let o = 0;
+  for (let b = 0; b < count; b++) {
+    const base = b * c * h * w;
+    for (let l = position < 0 ? 0 : position; l < (position < 0 ? L : position + 1); l++) {
+      const oy = Math.floor(l / ow) * s, ox = (l % ow) * s;
+      for (let ci = 0; ci < c; ci++) {
+        for (let ki = 0; ki < p; ki++) {
+          const row = base + ci * h * w + (oy + ki) * w + ox;
+          for (let kj = 0; kj < p; kj++) out[row + kj] += g[o++];
+        }
+      }
+    }
+  }
+}

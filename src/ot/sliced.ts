@@ -1,0 +1,145 @@
+/**
+ * Sliced distances: `swd` (mean over random unit directions of the exact 1-D W1 between the
+ * projected sets) and `full_dim_swd` (the same sorted matchings, each matched pair scored by
+ * its full-dimensional Euclidean distance: an upper bound on W1).
+ *
+ * For n ≠ m the 1-D transport is the exact coupling of the two empirical quantile functions
+ * (masses 1/n and 1/m), so the value never depends on input order; for n = m it is the mean
+ * absolute difference of the sorted projections. Ties in a projection only swap points with
+ * equal projections, which leaves `swd` unchanged. Gradients are with respect to x, through
+ * the sorted matching (a subgradient: sign 0 at exact ties).
+ *
+ * Owns: directions, projections, the 1-D coupling. Knows nothing of images or training.
+ */
+import type { Rng } from '../engine/random.js';
+import { SQ_DIST_FLOOR, type Points } from './cost.js';
+import { rowDots, matMul } from './gemm.js';
+import { makeSortScratch, radixSortFloat32 } from './sort.js';
+
+export interface DistanceResult {
+  readonly value: number;
+  /** d value / d x (n×d), or null when not asked for. */
+  readonly gradX: Float64Array | null;
+}
+
+/** `count` random unit directions in R^d (rows of a count×d array), drawn from `rng`. */
+export function randomDirections(rng: Rng, count: number, d: number): Float32Array {
+  const out = new Float32Array(count * d);
+  const row = new Float64Array(d);
+  for (let p = 0; p < count; p++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) { const v = rng.normal(); row[k] = v; s += v * v; }
+    const inv = 1 / Math.sqrt(s);
+    for (let k = 0; k < d; k++) out[p * d + k] = row[k] * inv;
+  }
+  return out;
+}
+
+/**
+ * Walk the quantile coupling of sorted xs (n) and ys (m): visit(i, j, w) for each piece,
+ * with weight w in units of 1/(n·m) (x points carry m units, y points n units).
+ */
+export function quantileCoupling(n: number, m: number, visit: (i: number, j: number, w: number) => void): void {
+  let i = 0, j = 0, rx = m, ry = n;
+  while (i < n && j < m) {
+    const t = rx < ry ? rx : ry;
+    visit(i, j, t);
+    rx -= t; ry -= t;
+    if (rx === 0) { i++; rx = m; }
+    if (ry === 0) { j++; ry = n; }
+  }
+}
+
+/** Exact 1-D W1 between sorted xs (n) and ys (m) with uniform weights; when gx is given,
+ *  adds d/dxs[k] (in sorted positions) times `scale`. */
+export function sorted1dW1(xs: Float32Array, n: number, ys: Float32Array, m: number,
+  gx: Float64Array | null = null, scale = 1): number {
+  let total = 0;
+  if (n === m) {
+    for (let k = 0; k < n; k++) {
+      const diff = xs[k] - ys[k];
+      total += diff < 0 ? -diff : diff;
+      if (gx) gx[k] += diff > 0 ? scale / n : diff < 0 ? -scale / n : 0;
+    }
+    return total / n;
+  }
+  const inv = 1 / (n * m);
+  let i = 0, j = 0, rx = m, ry = n;
+  while (i < n && j < m) {
+    const t = rx < ry ? rx : ry;
+    const diff = xs[i] - ys[j];
+    total += t * (diff < 0 ? -diff : diff);
+    if (gx) gx[i] += diff > 0 ? scale * t * inv : diff < 0 ? -scale * t * inv : 0;
+    rx -= t; ry -= t;
+    if (rx === 0) { i++; rx = m; }
+    if (ry === 0) { j++; ry = n; }
+  }
+  return total * inv;
+}
+
+function project(x: Points, n: number, dirs: Float32Array, P: number, d: number): Float32Array {
+  const out = new Float32Array(n * P);
+  rowDots(x, n, dirs, P, d, out);
+  return out;
+}
+
+/** Sliced W1 with `numProj` random directions. */
+export function swd(x: Points, n: number, y: Points, m: number, d: number, rng: Rng,
+  numProj = 128, wantGrad = false): DistanceResult {
+  const dirs = randomDirections(rng, numProj, d);
+  const px = project(x, n, dirs, numProj, d);
+  const py = project(y, m, dirs, numProj, d);
+  const scratch = makeSortScratch(Math.max(n, m));
+  const xs = new Float32Array(n), ys = new Float32Array(m);
+  const xi = new Int32Array(n);
+  const gSorted = wantGrad ? new Float64Array(n) : null;
+  const gProj = wantGrad ? new Float64Array(n * numProj) : null;
+  let total = 0;
+  for (let p = 0; p < numProj; p++) {
+    radixSortFloat32(px, p, numProj, n, xs, wantGrad ? xi : null, scratch);
+    radixSortFloat32(py, p, numProj, m, ys, null, scratch);
+    if (gSorted && gProj) {
+      gSorted.fill(0);
+      total += sorted1dW1(xs, n, ys, m, gSorted, 1 / numProj);
+      for (let k = 0; k < n; k++) gProj[xi[k] * numProj + p] = gSorted[k];
+    } else {
+      total += sorted1dW1(xs, n, ys, m);
+    }
+  }
+  let gradX: Float64Array | null = null;
+  if (gProj) {
+    gradX = new Float64Array(n * d);
+    matMul(gProj, n, numProj, dirs, d, gradX);
+  }
+  return { value: total / numProj, gradX };
+}
+
+/** Full-dimensional score of the sliced matchings (an upper bound on W1). */
+export function fullDimSwd(x: Points, n: number, y: Points, m: number, d: number, rng: Rng,
+  numProj = 128, wantGrad = false): DistanceResult {
+  const dirs = randomDirections(rng, numProj, d);
+  const px = project(x, n, dirs, numProj, d);
+  const py = project(y, m, dirs, numProj, d);
+  const scratch = makeSortScratch(Math.max(n, m));
+  const xs = new Float32Array(n), ys = new Float32Array(m);
+  const xi = new Int32Array(n), yi = new Int32Array(m);
+  const gradX = wantGrad ? new Float64Array(n * d) : null;
+  const inv = 1 / (n * m);
+  let total = 0;
+  for (let p = 0; p < numProj; p++) {
+    radixSortFloat32(px, p, numProj, n, xs, xi, scratch);
+    radixSortFloat32(py, p, numProj, m, ys, yi, scratch);
+    quantileCoupling(n, m, (i, j, t) => {
+      const a = xi[i] * d, b = yi[j] * d;
+      let s = 0;
+      for (let k = 0; k < d; k++) { const diff = x[a + k] - y[b + k]; s += diff * diff; }
+      const dist = Math.sqrt(s > SQ_DIST_FLOOR ? s : SQ_DIST_FLOOR);
+      total += t * inv * dist;
+      if (gradX && s > SQ_DIST_FLOOR) {
+        const c = (t * inv) / (numProj * dist);
+        for (let k = 0; k < d; k++) gradX[a + k] += c * (x[a + k] - y[b + k]);
+      }
+    });
+  }
+  return { value: total / numProj, gradX };
+}

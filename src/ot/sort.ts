@@ -1,0 +1,66 @@
+/**
+ * Sorting float32 keys fast: a least-significant-digit radix sort (three passes of 11 bits)
+ * on the keys' bit patterns mapped to unsigned order, optionally carrying an index payload.
+ *
+ * Owns: the float → sortable-unsigned mapping and the passes. -0 sorts before +0; NaN is
+ * never given (callers validate). Knows nothing of transport.
+ */
+
+const BITS = 11;
+const BUCKETS = 1 << BITS;
+const MASK = BUCKETS - 1;
+
+export interface SortScratch {
+  keysA: Uint32Array; keysB: Uint32Array; idxA: Int32Array; idxB: Int32Array; hist: Int32Array;
+}
+
+export function makeSortScratch(n: number): SortScratch {
+  return {
+    keysA: new Uint32Array(n), keysB: new Uint32Array(n),
+    idxA: new Int32Array(n), idxB: new Int32Array(n), hist: new Int32Array(3 * BUCKETS),
+  };
+}
+
+/**
+ * Sort `len` float32 values read from `src` at `src[offset + k*stride]`, k < len. Writes the
+ * sorted values to `outVals` and, when `outIdx` is given, the original k of each.
+ */
+export function radixSortFloat32(src: Float32Array, offset: number, stride: number, len: number,
+  outVals: Float32Array, outIdx: Int32Array | null, scratch: SortScratch): void {
+  const bitsView = new Uint32Array(src.buffer, src.byteOffset, src.length);
+  const { keysA, keysB, idxA, idxB, hist } = scratch;
+  hist.fill(0);
+  for (let k = 0; k < len; k++) {
+    const b = bitsView[offset + k * stride];
+    const key = (b & 0x80000000) !== 0 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+    keysA[k] = key;
+    idxA[k] = k;
+    hist[key & MASK]++;
+    hist[BUCKETS + ((key >>> BITS) & MASK)]++;
+    hist[2 * BUCKETS + (key >>> (2 * BITS))]++;
+  }
+  // Exclusive prefix sums for each pass.
+  for (let p = 0; p < 3; p++) {
+    let s = 0;
+    const o = p * BUCKETS;
+    for (let q = 0; q < BUCKETS; q++) { const c = hist[o + q]; hist[o + q] = s; s += c; }
+  }
+  let kIn = keysA, kOut = keysB, iIn = idxA, iOut = idxB;
+  for (let p = 0; p < 3; p++) {
+    const o = p * BUCKETS, shift = p * BITS;
+    for (let k = 0; k < len; k++) {
+      const key = kIn[k];
+      const pos = hist[o + ((key >>> shift) & MASK)]++;
+      kOut[pos] = key;
+      iOut[pos] = iIn[k];
+    }
+    const tk = kIn; kIn = kOut; kOut = tk;
+    const ti = iIn; iIn = iOut; iOut = ti;
+  }
+  const outBits = new Uint32Array(outVals.buffer, outVals.byteOffset, outVals.length);
+  for (let k = 0; k < len; k++) {
+    const key = kIn[k];
+    outBits[k] = (key & 0x80000000) !== 0 ? (key & 0x7fffffff) >>> 0 : ~key >>> 0;
+  }
+  if (outIdx) for (let k = 0; k < len; k++) outIdx[k] = iIn[k];
+}

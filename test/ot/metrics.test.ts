@@ -1,0 +1,102 @@
+// Metric strings: parsing and its errors; patch extraction as unfold; local and pooled patch
+// losses against their definitions; gradients of w1, swd and the patch variants against
+// central finite differences on tiny images (away from ties).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../../src/engine/random.js';
+import { parseMetric } from '../../src/ot/metrics.js';
+import { unfold, fold } from '../../src/ot/patches.js';
+import { w1 } from '../../src/ot/distances.js';
+import { swd } from '../../src/ot/sliced.js';
+import { SpecError } from '../../src/util/named-spec.js';
+
+test('metric strings parse with their defaults', () => {
+  const a = parseMetric('MiniBatchLoss-dist=w1');
+  assert.equal(a.dist, 'w1'); assert.equal(a.params.epsilon, 0);
+  const b = parseMetric('MiniBatchPatchLoss-dist=swd-p=16-s=1');
+  assert.equal(b.params.p, 16); assert.equal(b.params.s, 1); assert.equal(b.params.num_proj, 128);
+  const c = parseMetric('MiniBatchLocalPatchLoss-dist=full_dim_swd-p=16-s=8');
+  assert.equal(c.kind, 'MiniBatchLocalPatchLoss');
+  assert.equal(parseMetric('MiniBatchLoss-dist=w1-epsilon=0.1').params.epsilon, 0.1);
+  assert.equal(parseMetric('MiniBatchLoss-dist=projected_w1-dim=8').params.num_proj, 16);
+  assert.equal(parseMetric('MiniBatchLoss-dist=mmd').params.sigma, 0.1);
+});
+
+test('unknown names, keys and values are errors naming the string', () => {
+  for (const bad of ['MiniBatchLos-dist=w1', 'MiniBatchLoss-dist=w2', 'MiniBatchLoss-dist=swd-epsilon=1',
+    'MiniBatchLoss-dist=w1-p=3', 'MiniBatchPatchLoss-dist=swd-p=x', 'MiniBatchLoss', 'MiniBatchLoss-dist=swd-num_proj=0']) {
+    assert.throws(() => parseMetric(bad), (e: unknown) => e instanceof SpecError && e.message.includes(`"${bad}"`), bad);
+  }
+});
+
+test('unfold gives every window at stride s, channel-major, and fold is its adjoint', () => {
+  const shape = { c: 2, h: 5, w: 4 };
+  const img = new Float32Array(2 * 5 * 4).map((_, i) => i);
+  const P = unfold(img, 1, shape, 3, 2); // positions rows {0,2}, cols {0}: 2 windows of 18 values
+  assert.equal(P.length, 2 * 18);
+  // window (row 2, col 0), channel 1, kernel row 1, kernel col 2 = img[1, 3, 2]
+  assert.equal(P[18 + 9 + 3 + 2], img[20 + 3 * 4 + 2]);
+  const rng = new Rng(1);
+  const g = new Float64Array(P.length).map(() => rng.normal());
+  const out = new Float64Array(img.length);
+  fold(g, 1, shape, 3, 2, out);
+  const z = new Float32Array(img.length).map(() => rng.normal());
+  const Pz = unfold(z, 1, shape, 3, 2);
+  let lhs = 0, rhs = 0;
+  for (let k = 0; k < g.length; k++) lhs += g[k] * Pz[k];
+  for (let k = 0; k < z.length; k++) rhs += out[k] * z[k];
+  assert.ok(Math.abs(lhs - rhs) < 1e-9 * Math.abs(lhs));
+});
+
+function images(rng: Rng, n: number, c: number, h: number, w: number): Float32Array {
+  const x = new Float32Array(n * c * h * w);
+  rng.fillUniform(x, -1, 1);
+  return x;
+}
+
+test('patch losses are the distances of their patch sets (pooled; per position averaged)', () => {
+  const rng = new Rng(2);
+  const shape = { n: 3, m: 4, c: 1, h: 6, w: 6 };
+  const x = images(rng, 3, 1, 6, 6), y = images(rng, 4, 1, 6, 6);
+  const img = { c: 1, h: 6, w: 6 };
+  const pooled = parseMetric('MiniBatchPatchLoss-dist=w1-p=3-s=3').evaluate(x, y, shape, new Rng(0));
+  const want = w1(unfold(x, 3, img, 3, 3), 12, unfold(y, 4, img, 3, 3), 16, 9).value;
+  assert.ok(Math.abs(pooled - want) < 1e-12);
+  const local = parseMetric('MiniBatchLocalPatchLoss-dist=w1-p=3-s=3').evaluate(x, y, shape, new Rng(0));
+  let s = 0;
+  for (let l = 0; l < 4; l++) s += w1(unfold(x, 3, img, 3, 3, l), 3, unfold(y, 4, img, 3, 3, l), 4, 9).value;
+  assert.ok(Math.abs(local - s / 4) < 1e-12);
+  const img1 = parseMetric('MiniBatchLoss-dist=swd-num_proj=7').evaluate(x, y, shape, new Rng(5));
+  assert.ok(Math.abs(img1 - swd(x, 3, y, 4, 36, new Rng(5), 7).value) < 1e-12);
+});
+
+function fdCheck(text: string, shape: { n: number; m: number; c: number; h: number; w: number }, seed: number, h = 1e-3, tol = 2e-3): void {
+  const rng = new Rng(seed);
+  const x = images(rng, shape.n, shape.c, shape.h, shape.w), y = images(rng, shape.m, shape.c, shape.h, shape.w);
+  const metric = parseMetric(text);
+  const { value, gradX } = metric.evaluateWithGradient(x, y, shape, new Rng(3));
+  assert.ok(Math.abs(value - metric.evaluate(x, y, shape, new Rng(3))) < 1e-12);
+  for (let k = 0; k < x.length; k++) {
+    const xp = x.slice(), xm = x.slice();
+    xp[k] += h; xm[k] -= h;
+    const fd = (metric.evaluate(xp, y, shape, new Rng(3)) - metric.evaluate(xm, y, shape, new Rng(3))) / ((xp[k] - xm[k]));
+    assert.ok(Math.abs(fd - gradX[k]) <= tol * Math.max(1, Math.abs(fd)), `${text} pixel ${k}: ${gradX[k]} vs finite difference ${fd}`);
+  }
+}
+
+test('gradients of the differentiable metrics match central finite differences', () => {
+  fdCheck('MiniBatchLoss-dist=w1', { n: 3, m: 5, c: 1, h: 3, w: 3 }, 10);
+  fdCheck('MiniBatchLoss-dist=w1', { n: 4, m: 4, c: 2, h: 2, w: 2 }, 11);
+  fdCheck('MiniBatchLoss-dist=swd-num_proj=8', { n: 3, m: 5, c: 1, h: 3, w: 3 }, 13);
+  fdCheck('MiniBatchPatchLoss-dist=swd-p=2-s=1-num_proj=6', { n: 2, m: 3, c: 1, h: 4, w: 4 }, 14);
+  fdCheck('MiniBatchLocalPatchLoss-dist=swd-p=2-s=2-num_proj=6', { n: 2, m: 3, c: 2, h: 4, w: 4 }, 15);
+  fdCheck('MiniBatchPatchLoss-dist=w1-p=2-s=2', { n: 2, m: 2, c: 1, h: 4, w: 4 }, 16);
+  fdCheck('MiniBatchLocalPatchLoss-dist=full_dim_swd-p=3-s=1-num_proj=4', { n: 2, m: 3, c: 1, h: 4, w: 4 }, 17);
+});
+
+test('metrics without a gradient say so; bad shapes are refused', () => {
+  const m = parseMetric('MiniBatchLoss-dist=fd');
+  assert.throws(() => m.evaluateWithGradient(new Float32Array(4), new Float32Array(4), { n: 2, m: 2, c: 1, h: 1, w: 2 }, new Rng(0)), /no gradient/);
+  assert.throws(() => parseMetric('MiniBatchLoss-dist=w1').evaluate(new Float32Array(3), new Float32Array(4), { n: 2, m: 2, c: 1, h: 1, w: 2 }, new Rng(0)), /arrays hold/);
+  assert.throws(() => parseMetric('MiniBatchPatchLoss-dist=w1-p=5').evaluate(new Float32Array(4), new Float32Array(4), { n: 1, m: 1, c: 1, h: 2, w: 2 }, new Rng(0)), /do not fit/);
+});
