@@ -1,0 +1,165 @@
+/**
+ * A whole training run (SPEC §5, §8): check the settings, load the data, build the trainer, set
+ * up `outputs/<project_name>/<train_name>/` (refusing a folder that holds a checkpoint unless
+ * resuming or overwriting), then iterate exactly `n_iterations` times with the training lines,
+ * plots, evaluations and checkpoints on their schedule, and report training speed and
+ * evaluation time separately.
+ *
+ * Everything that can be wrong with the request (flags, names, data, architecture against the
+ * data) fails with a UserError before the run folder is created.
+ *
+ * Owns: the order of those steps and the outputs' timing. Knows nothing of flag syntax.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadImageFolder } from '../data/image-folder.js';
+import { discriminatorNames, generatorNames } from '../nn/index.js';
+import { buildLoss } from '../losses/registry.js';
+import { saveImageGrid } from '../report/grid.js';
+import { MetricsLog } from '../report/metrics-log.js';
+import { writePlots } from '../report/plots.js';
+import { parseSpec } from '../util/named-spec.js';
+import { UserError } from '../util/errors.js';
+import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { captureCheckpoint, loadGenerator, restoreCheckpoint, type CheckpointMeta } from './checkpoint-state.js';
+import { TRAIN_DEFAULTS, validateConfig, type TrainConfig } from './config.js';
+import { runEvaluation, type FullBatchMetric } from './evaluation.js';
+import { resolveFullBatchMetrics } from './full-batch-metrics.js';
+import { Progress } from './progress.js';
+import { RunFolder, composeRunName } from './run-folder.js';
+import { isEvaluation } from './schedule.js';
+import { Trainer } from './trainer.js';
+
+export interface RunHooks {
+  /** Where messages go (default: stderr). */
+  log?: (line: string) => void;
+  /** Show a progress bar (default: stderr is a TTY). */
+  tty?: boolean;
+  /** Called after each evaluation with its iteration and values. */
+  onEvaluation?: (iteration: number, values: Readonly<Record<string, number>>) => void;
+}
+
+export interface RunSummary {
+  readonly folder: string;
+  readonly iterations: number;
+  readonly trainingSeconds: number;
+  readonly secondsPerIteration: number;
+  readonly evaluationSeconds: number;
+  readonly evaluations: ReadonlyArray<{ iteration: number; values: Record<string, number> }>;
+}
+
+const LATER_ARCHS = new Set(['DCGAN', 'FastGAN', 'OldFastGAN']);
+
+function checkArch(kind: 'generator' | 'discriminator', flag: string, text: string, known: string[]): void {
+  const name = parseSpec(text).name;
+  if (known.includes(name)) return;
+  const isDefault = text === (kind === 'generator' ? TRAIN_DEFAULTS.genArch : TRAIN_DEFAULTS.discArch);
+  if (LATER_ARCHS.has(name)) {
+    throw new UserError(`${flag} ${text}: the ${name} ${kind} is not available yet (a later issue adds it)` +
+      (isDefault ? `; it is the reference's default, so pass ${flag} explicitly (available: ${known.join(', ')})` : `; available: ${known.join(', ')}`));
+  }
+  throw new UserError(`${flag} ${text}: unknown ${kind} architecture "${name}" (available: ${known.join(', ')})`);
+}
+
+export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Promise<RunSummary> {
+  const log = hooks.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  const c = config;
+  validateConfig(c);
+  const loss = (() => {
+    try {
+      return buildLoss(c.lossFunction);
+    } catch (err) {
+      if (err instanceof UserError && c.lossFunction === TRAIN_DEFAULTS.lossFunction) {
+        throw new UserError(`${err.message}; it is the reference's default, so pass --loss_function WGANLoss`);
+      }
+      throw err;
+    }
+  })();
+  checkArch('generator', '--gen_arch', c.genArch, generatorNames());
+  if (loss.needsCritic && c.dStepEvery > 0) checkArch('discriminator', '--disc_arch', c.discArch, discriminatorNames());
+  if (loss.needsCritic && c.dStepEvery <= 0) log(`note: --D_step_every ${c.dStepEvery} disables the critic, so the generator of ${c.lossFunction} receives no gradient`);
+  const metrics: FullBatchMetric[] = resolveFullBatchMetrics(c.fullBatchMetrics, log);
+  const trainName = c.trainName ?? composeRunName({ ...c, zPrior: c.zPrior });
+  const folder = RunFolder.at(c.outputsDir, c.projectName, trainName);
+  const mode = { resume: c.resumeLastCkpt, overwrite: c.overwrite };
+  folder.checkUsable(mode);
+  if (c.loadG && !existsSync(c.loadG)) throw new UserError(`--loadG: there is no checkpoint file ${c.loadG}`);
+
+  const dataset = await loadImageFolder({ dataPath: c.dataPath, imSize: c.imSize, centerCrop: c.centerCrop, grayScale: c.grayScale, limitData: c.limitData, log });
+  const trainer = new Trainer(c, dataset, loss);
+  let elapsedBase = 0;
+  if (c.resumeLastCkpt) {
+    elapsedBase = restoreCheckpoint(trainer, readCheckpoint<CheckpointMeta>(folder.lastCheckpoint), folder.lastCheckpoint);
+    if (trainer.completed >= c.nIterations) {
+      throw new UserError(`the run in ${folder.root} already completed ${trainer.completed} iterations; pass a larger --n_iterations to continue it`);
+    }
+  } else if (c.loadG) {
+    loadGenerator(trainer, readCheckpoint<CheckpointMeta>(c.loadG), c.loadG);
+  }
+
+  // From here on the run folder is written.
+  folder.prepare({ resume: c.resumeLastCkpt });
+  const metricsLog = new MetricsLog(folder.metrics);
+  if (c.resumeLastCkpt) {
+    metricsLog.truncateAfter(trainer.completed);
+    log(`resuming ${folder.root} at iteration ${trainer.completed}`);
+  } else {
+    folder.writeArgs({ ...c });
+  }
+  if (!trainer.prior.isDiscrete && dataset.count > c.maxEvalImages) {
+    log(`evaluations generate ${c.maxEvalImages} images (--max_eval_images) against the ${dataset.count} of the dataset`);
+  }
+  const realAll = dataset.all();
+  const [ch, h, w] = trainer.imageShape;
+  const debugReals = join(folder.images, 'debug_fixed_reals.png');
+  if (!existsSync(debugReals)) {
+    const idx = trainer.fixedRealIndices;
+    await saveImageGrid(debugReals, dataset.batch(idx), [idx.length, ch, h, w], { scaling: c.gridScaling });
+  }
+
+  const start = performance.now();
+  const now = (): number => Math.round((elapsedBase + (performance.now() - start) / 1000) * 1000) / 1000;
+  let trainingSeconds = 0;
+  let evaluationSeconds = 0;
+  const evaluations: Array<{ iteration: number; values: Record<string, number> }> = [];
+  const progress = new Progress({ total: c.nIterations, start: trainer.completed, every: c.plotEvery, tty: hooks.tty ?? process.stderr.isTTY === true, write: log });
+
+  const evaluate = async (): Promise<void> => {
+    const r = await runEvaluation(trainer, metrics, realAll, folder.images, c.gridScaling);
+    evaluationSeconds += r.seconds;
+    metricsLog.append({ iteration: trainer.completed, time: now(), ...r.values });
+    evaluations.push({ iteration: trainer.completed, values: r.values });
+    const shown = Object.entries(r.values).map(([k, v]) => `${k} ${Number(v.toPrecision(5))}`).join('  ');
+    progress.note(`evaluation at iteration ${trainer.completed} (${r.seconds.toFixed(1)} s): ${shown || 'no full-batch metrics'}`);
+    hooks.onEvaluation?.(trainer.completed, r.values);
+    const content = captureCheckpoint(trainer, now());
+    writeCheckpoint(folder.lastCheckpoint, content);
+    if (c.saveEvery) writeCheckpoint(folder.checkpointAt(trainer.completed), content);
+    await writePlots(folder.plots, metricsLog.read());
+  };
+
+  const startCompleted = trainer.completed;
+  try {
+    if (!c.resumeLastCkpt) await evaluate();
+    while (trainer.completed < c.nIterations) {
+      const t0 = performance.now();
+      const scalars = trainer.step();
+      const dt = (performance.now() - t0) / 1000;
+      trainingSeconds += dt;
+      const done = trainer.completed;
+      if (done % c.logEvery === 0 && !trainer.window.empty) {
+        metricsLog.append({ iteration: done, time: now(), ...trainer.window.means() });
+        trainer.window.reset();
+      }
+      progress.tick(done, dt, scalars);
+      if (isEvaluation(done, trainer.schedule)) await evaluate();
+      else if (done % c.plotEvery === 0) await writePlots(folder.plots, metricsLog.read());
+    }
+  } finally {
+    progress.stop();
+  }
+  const iterations = trainer.completed - startCompleted;
+  const secondsPerIteration = iterations > 0 ? trainingSeconds / iterations : 0;
+  log(`training: ${iterations} iterations in ${trainingSeconds.toFixed(1)} s (${secondsPerIteration.toFixed(3)} s/iteration); evaluations: ${evaluations.length} in ${evaluationSeconds.toFixed(1)} s`);
+  return { folder: folder.root, iterations, trainingSeconds, secondsPerIteration, evaluationSeconds, evaluations };
+}
