@@ -17,6 +17,7 @@ const commands: Array<() => Promise<{ register: Register }>> = [
   // Each entry: () => import('./<command>.js')
   () => import('./make-squares.js'),
   () => import('./mnist-to-png.js'),
+  () => import('./train.js'),
 ];
 
 export async function buildProgram(): Promise<Command> {
