@@ -10,6 +10,8 @@ import { parseSpec, resolveSpec, type ParsedSpec } from '../util/named-spec.js';
 import { UserError } from '../util/errors.js';
 import type { GanLoss } from './types.js';
 import { WGANLoss } from './wgan.js';
+import { NonSaturatingGANLoss, SoftHingeLoss } from './gan-losses.js';
+import { MiniBatchDistanceLoss } from './minibatch-losses.js';
 
 export type LossFactory = (spec: ParsedSpec) => GanLoss;
 
@@ -44,3 +46,15 @@ registerLoss('WGANLoss', (spec) => {
   resolveSpec(spec, {}, {});
   return new WGANLoss(spec.text);
 });
+
+registerLoss('NonSaturatingGANLoss', (spec) => {
+  resolveSpec(spec, {}, {});
+  return new NonSaturatingGANLoss(spec.text);
+});
+registerLoss('SoftHingeLoss', (spec) => {
+  resolveSpec(spec, {}, {});
+  return new SoftHingeLoss(spec.text);
+});
+for (const name of ['MiniBatchLoss', 'MiniBatchPatchLoss', 'MiniBatchLocalPatchLoss']) {
+  registerLoss(name, (spec) => new MiniBatchDistanceLoss(spec.text));
+}
