@@ -147,6 +147,7 @@ export function register(program: Command): void {
         logEvery: f.log_every,
         maxEvalImages: f.max_eval_images,
         gridScaling: f.plain_images ? 'plain' : 'scale-each',
+        recordedArgs: { ...f, full_batch_metrics: listValue(f.full_batch_metrics, REFERENCE_FULL_BATCH_METRICS) },
       };
       const summary = await runTraining(config);
       process.stdout.write(`run folder: ${summary.folder}\n`);

@@ -63,6 +63,9 @@ export interface TrainConfig {
   gridScaling: GridScaling;
   /** Refresh plots every this many iterations (SPEC: 100). */
   plotEvery: number;
+  /** What args.txt records (the command line writes the flags under their reference names);
+   *  default: this config. */
+  recordedArgs?: Record<string, unknown>;
 }
 
 export const TRAIN_DEFAULTS: Omit<TrainConfig, 'dataPath'> = {

@@ -104,7 +104,7 @@ export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Pr
     metricsLog.truncateAfter(trainer.completed);
     log(`resuming ${folder.root} at iteration ${trainer.completed}`);
   } else {
-    folder.writeArgs({ ...c });
+    folder.writeArgs(c.recordedArgs ?? { ...c });
   }
   if (!trainer.prior.isDiscrete && dataset.count > c.maxEvalImages) {
     log(`evaluations generate ${c.maxEvalImages} images (--max_eval_images) against the ${dataset.count} of the dataset`);

@@ -1,0 +1,115 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { runTraining } from '../../src/train/run.js';
+import { readCheckpoint } from '../../src/train/checkpoint.js';
+import { UserError } from '../../src/util/errors.js';
+import { readMetrics } from '../../src/report/metrics-log.js';
+import { quiet, tinyConfig, tinyWorkspace } from './helpers.js';
+
+const W1KEY = 'MiniBatchLoss-dist=w1_fixed_noise_gen_to_train';
+
+function withoutTime(path: string): unknown[] {
+  return readMetrics(path).map(({ time: _t, ...rest }) => rest);
+}
+
+test('a run writes every output on schedule: evaluations at 0, every log_freq and the end; training lines every log_every', async () => {
+  const { root, data } = await tinyWorkspace();
+  try {
+    const summary = await runTraining(tinyConfig(root, data), quiet);
+    const dir = summary.folder;
+    const recs = readMetrics(join(dir, 'metrics.jsonl'));
+    assert.deepEqual(recs.filter((r) => W1KEY in r).map((r) => r.iteration), [0, 3, 6, 7]);
+    assert.deepEqual(recs.filter((r) => 'W1' in r).map((r) => r.iteration), [2, 4, 6]);
+    for (const r of recs.filter((x) => 'W1' in x)) {
+      assert.deepEqual(Object.keys(r), ['iteration', 'time', 'W1', 'gradient_norm', 'normalized W1', 'Gloss']);
+    }
+    assert.deepEqual(readdirSync(join(dir, 'images')).sort(), ['0.png', '3.png', '6.png', '7.png', 'debug_fixed_reals.png']);
+    assert.ok(readdirSync(join(dir, 'plots')).includes('W1.png'));
+    assert.ok(readdirSync(join(dir, 'plots')).includes(`${W1KEY}.png`));
+    assert.deepEqual(readdirSync(join(dir, 'models')), ['last.safetensors']);
+    const args = JSON.parse(readFileSync(join(dir, 'args.txt'), 'utf8'));
+    assert.equal(args.nIterations, 7);
+    const ck = readCheckpoint<{ iteration: number }>(join(dir, 'models', 'last.safetensors'));
+    assert.equal(ck.meta.iteration, 7);
+    assert.ok(ck.tensors.has('prior.codes') && ck.tensors.has('G_ema.main.0.weight') === ck.tensors.has('G.main.0.weight'));
+    assert.equal(summary.iterations, 7);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('two runs with the same seed write identical metrics.jsonl apart from time; another seed differs', async () => {
+  const { root, data } = await tinyWorkspace();
+  try {
+    const a = await runTraining(tinyConfig(root, data, { trainName: 'a' }), quiet);
+    const b = await runTraining(tinyConfig(root, data, { trainName: 'b' }), quiet);
+    const c = await runTraining(tinyConfig(root, data, { trainName: 'c', seed: 1 }), quiet);
+    assert.deepEqual(withoutTime(join(a.folder, 'metrics.jsonl')), withoutTime(join(b.folder, 'metrics.jsonl')));
+    assert.notDeepEqual(withoutTime(join(a.folder, 'metrics.jsonl')), withoutTime(join(c.folder, 'metrics.jsonl')));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('resuming from the last checkpoint continues exactly as the uninterrupted run', async () => {
+  const { root, data } = await tinyWorkspace();
+  try {
+    const full = await runTraining(tinyConfig(root, data, { trainName: 'full', nIterations: 8, logFreq: 3, avgUpdateFactor: 0.5 }), quiet);
+    // Interrupted after 3 iterations (an evaluation, so a checkpoint), then resumed to 8.
+    await runTraining(tinyConfig(root, data, { trainName: 'split', nIterations: 3, logFreq: 3, avgUpdateFactor: 0.5 }), quiet);
+    const resumed = await runTraining(tinyConfig(root, data, { trainName: 'split', nIterations: 8, logFreq: 3, avgUpdateFactor: 0.5, resumeLastCkpt: true }), quiet);
+    assert.deepEqual(withoutTime(join(resumed.folder, 'metrics.jsonl')), withoutTime(join(full.folder, 'metrics.jsonl')));
+    const a = readCheckpoint(join(full.folder, 'models', 'last.safetensors'));
+    const b = readCheckpoint(join(resumed.folder, 'models', 'last.safetensors'));
+    assert.deepEqual([...a.tensors.keys()], [...b.tensors.keys()]);
+    for (const [k, t] of a.tensors) assert.deepEqual([...b.tensors.get(k)!.data], [...t.data], k);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a folder holding a checkpoint is refused (nothing written); --overwrite starts again', async () => {
+  const { root, data } = await tinyWorkspace();
+  try {
+    const cfg = tinyConfig(root, data, { nIterations: 2, logFreq: 5 });
+    const first = await runTraining(cfg, quiet);
+    const before = readFileSync(join(first.folder, 'metrics.jsonl'), 'utf8');
+    await assert.rejects(runTraining(cfg, quiet), (e: unknown) => e instanceof UserError && /already holds a checkpoint/.test(e.message));
+    assert.equal(readFileSync(join(first.folder, 'metrics.jsonl'), 'utf8'), before);
+    await runTraining({ ...cfg, overwrite: true }, quiet);
+    assert.equal(readMetrics(join(first.folder, 'metrics.jsonl')).filter((r) => W1KEY in r).length, 2);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('bad requests fail with one sentence before any run folder exists', async () => {
+  const { root, data } = await tinyWorkspace();
+  try {
+    const bad: Array<[Partial<Parameters<typeof tinyConfig>[2]>, RegExp]> = [
+      [{ fBs: 5 }, /--r_bs \(4\) and --f_bs \(5\) must be equal/],
+      [{ genArch: 'Nope' }, /unknown generator architecture "Nope"/],
+      [{ genArch: 'DCGAN' }, /DCGAN generator is not available yet.*reference's default/],
+      [{ discArch: 'CNN-depth=5' }, /leave nothing/],
+      [{ lossFunction: 'FooLoss' }, /unknown loss "FooLoss"/],
+      [{ imSize: 0 }, /--im_size must be a positive integer/],
+      [{ rBs: -1 }, /--r_bs must be a positive integer/],
+      [{ fullBatchMetrics: ['MiniBatchLoss-dist=w7'] }, /--full_batch_metrics/],
+      [{ dataPath: join(root, 'missing') }, /missing/],
+      [{ resumeLastCkpt: true }, /no checkpoint/],
+      [{ zPrior: 'const=0' }, /--z_prior/],
+    ];
+    for (const [over, re] of bad) {
+      await assert.rejects(runTraining(tinyConfig(root, data, over), quiet), (e: unknown) => {
+        assert.ok(e instanceof Error && (e.name === 'UserError' || e.name === 'Error' || e.constructor.name === 'SpecError'), String(e));
+        assert.match((e as Error).message, re);
+        return true;
+      }, JSON.stringify(over));
+      assert.ok(!existsSync(join(root, 'outputs')), `outputs created for ${JSON.stringify(over)}`);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
