@@ -12,6 +12,7 @@ import { tsKernels } from '../ts/index.js';
 import { Pool } from './pool.js';
 import { OP_GEMM } from './jobs.js';
 import { loadRuntime, type WasmRuntime } from './runtime.js';
+import { binaryWasm, unaryWasm } from './elementwise.js';
 
 /** Widest chunk (columns of C) a thread handles at once; sizes the per-thread scratch. */
 const MAX_CHUNK_COLS = 512;
@@ -107,6 +108,14 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       } finally {
         for (const t of temps) heap.release(t);
       }
+    },
+
+    unary(op, x, out, param) {
+      if (!unaryWasm(ex, heap, op, x, out, param)) tsKernels.unary(op, x, out, param);
+    },
+
+    binary(op, shape, a, aStrides, b, bStrides, out) {
+      if (!binaryWasm(ex, heap, op, shape, a, aStrides, b, bStrides, out)) tsKernels.binary(op, shape, a, aStrides, b, bStrides, out);
     },
 
     release(arr: FloatArray) { heap.release(arr); },

@@ -17,6 +17,9 @@ export interface KernelExports {
     a: number, b: number, c: number, accumulate: number,
     i0: number, i1: number, j0: number, j1: number, scratch: number): void;
   scratchBytes(maxCols: number): number;
+  unaryF32(op: number, n: number, x: number, out: number, param: number): void;
+  binary2dF32(op: number, rows: number, n: number, a: number, ra: number, sa: number,
+    b: number, rb: number, sb: number, out: number): void;
   heapBase(): number;
 }
 

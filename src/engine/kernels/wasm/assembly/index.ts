@@ -1,3 +1,4 @@
 // AssemblyScript entry of the wasm kernel module (compiled by scripts/build-wasm.mjs).
 // Owns: the list of kernels the module exports. Must not know about the host or threads.
 export { gemmChunk, scratchBytes, heapBase, KC, MC } from './gemm';
+export { unaryF32, binary2dF32 } from './elementwise';

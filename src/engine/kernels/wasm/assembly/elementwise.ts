@@ -1,0 +1,125 @@
+// AssemblyScript (compiled by scripts/build-wasm.mjs, not by tsc).
+// Owns: float32 elementwise kernels over byte addresses in the shared memory: the cheap unary
+// functions (no transcendental ones: those stay in the TypeScript backend) and binary ops on
+// a 2-D strided view (rows × n), with f32x4 fast paths for contiguous rows and broadcasts.
+// Must not know about tensors, shapes beyond two dims, or threads.
+
+// Unary op codes (host: backend-elementwise.ts).
+export const U_NEG: i32 = 0;
+export const U_ABS: i32 = 1;
+export const U_LEAKY_RELU: i32 = 2;
+export const U_LEAKY_MASK: i32 = 3;
+export const U_SCALE: i32 = 4;
+export const U_ADD_SCALAR: i32 = 5;
+export const U_GT_MASK: i32 = 6;
+export const U_SQRT: i32 = 7;
+export const U_SQUARE: i32 = 8;
+export const U_SIGN: i32 = 9;
+
+/** out[i] = f(x[i]) for i < n (x may equal out). */
+export function unaryF32(op: i32, n: i32, x: usize, out: usize, param: f32): void {
+  const n4 = n & ~3;
+  const p = f32x4.splat(param);
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(x + o);
+    let r: v128;
+    switch (op) {
+      case U_NEG: r = f32x4.neg(v); break;
+      case U_ABS: r = f32x4.abs(v); break;
+      case U_LEAKY_RELU: r = v128.bitselect(v, f32x4.mul(v, p), f32x4.gt(v, zero)); break;
+      case U_LEAKY_MASK: r = v128.bitselect(one, p, f32x4.gt(v, zero)); break;
+      case U_SCALE: r = f32x4.mul(v, p); break;
+      case U_ADD_SCALAR: r = f32x4.add(v, p); break;
+      case U_GT_MASK: r = v128.and(f32x4.gt(v, p), one); break;
+      case U_SQRT: r = f32x4.sqrt(v); break;
+      case U_SQUARE: r = f32x4.mul(v, v); break;
+      default: {
+        // sign: 1, -1, else 0 (for ±0 and NaN, as the TypeScript backend)
+        const pos = v128.and(f32x4.gt(v, zero), one);
+        const neg = v128.and(f32x4.lt(v, zero), one);
+        r = f32x4.sub(pos, neg);
+      }
+    }
+    v128.store(out + o, r);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v = load<f32>(x + o);
+    let r: f32;
+    switch (op) {
+      case U_NEG: r = -v; break;
+      case U_ABS: r = abs<f32>(v); break;
+      case U_LEAKY_RELU: r = v > 0 ? v : v * param; break;
+      case U_LEAKY_MASK: r = v > 0 ? 1 : param; break;
+      case U_SCALE: r = v * param; break;
+      case U_ADD_SCALAR: r = v + param; break;
+      case U_GT_MASK: r = v > param ? 1 : 0; break;
+      case U_SQRT: r = sqrt<f32>(v); break;
+      case U_SQUARE: r = v * v; break;
+      default: r = v > 0 ? 1 : v < 0 ? -1 : 0;
+    }
+    store<f32>(out + o, r);
+  }
+}
+
+export const B_ADD: i32 = 0;
+export const B_SUB: i32 = 1;
+export const B_MUL: i32 = 2;
+export const B_DIV: i32 = 3;
+
+@inline function opv(op: i32, a: v128, b: v128): v128 {
+  switch (op) {
+    case B_ADD: return f32x4.add(a, b);
+    case B_SUB: return f32x4.sub(a, b);
+    case B_MUL: return f32x4.mul(a, b);
+    default: return f32x4.div(a, b);
+  }
+}
+
+@inline function ops(op: i32, a: f32, b: f32): f32 {
+  switch (op) {
+    case B_ADD: return a + b;
+    case B_SUB: return a - b;
+    case B_MUL: return a * b;
+    default: return a / b;
+  }
+}
+
+/** One row: out[j] = a[j·sa] op b[j·sb] for j < n (strides in elements). */
+function row(op: i32, n: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize): void {
+  let j = 0;
+  const n4 = n & ~3;
+  if (sa == 1 && sb == 1) {
+    for (; j < n4; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(out + o, opv(op, v128.load(a + o), v128.load(b + o)));
+    }
+  } else if (sa == 1 && sb == 0) {
+    const bv = v128.load32_splat(b);
+    for (; j < n4; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(out + o, opv(op, v128.load(a + o), bv));
+    }
+  } else if (sa == 0 && sb == 1) {
+    const av = v128.load32_splat(a);
+    for (; j < n4; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(out + o, opv(op, av, v128.load(b + o)));
+    }
+  }
+  for (; j < n; j++) {
+    store<f32>(out + (<usize>j << 2), ops(op, load<f32>(a + (<usize>(j * sa) << 2)), load<f32>(b + (<usize>(j * sb) << 2))));
+  }
+}
+
+/** out (rows × n, contiguous) [i, j] = a[i·ra + j·sa] op b[i·rb + j·sb] (strides in elements). */
+export function binary2dF32(op: i32, rows: i32, n: i32, a: usize, ra: i32, sa: i32,
+  b: usize, rb: i32, sb: i32, out: usize): void {
+  for (let i = 0; i < rows; i++) {
+    row(op, n, a + (<usize>(i * ra) << 2), sa, b + (<usize>(i * rb) << 2), sb, out + (<usize>(i * n) << 2));
+  }
+}
