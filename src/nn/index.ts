@@ -20,3 +20,7 @@ export type { FcOptions, Normalize } from './fc.js';
 export { CnnDiscriminator, cnnReceptiveField } from './cnn.js';
 export type { CnnOptions } from './cnn.js';
 // Architectures registered by other modules: add `import './<arch>.js';` here.
+export { DcganGenerator, DcganDiscriminator } from './dcgan.js';
+export type { DcganOptions } from './dcgan.js';
+export { FastGanGenerator, FastGanDiscriminator, NoiseInjection, SEBlock, DownBlockComp, GLU, glu, checkFastGanInput } from './fastgan.js';
+export { spectralNorm, applySpectralNorm, spectralNormOf, SpectralNorm } from './spectral-norm.js';

@@ -41,6 +41,18 @@ export abstract class Module {
     if (this.ownParams.has(name) || this.ownBuffers.has(name) || this.children.has(name)) throw new Error(`"${name}" is registered twice`);
   }
 
+  /** Reparametrisations (spectral normalisation): take parameter `name` out of this module and
+   *  return it; its replacement is registered with `adoptParameter` / `adoptBuffer`, appended
+   *  after the existing ones as PyTorch does. */
+  detachParameter(name: string): Tensor {
+    const t = this.ownParams.get(name);
+    if (!t) throw new Error(`detachParameter: no parameter "${name}"`);
+    this.ownParams.delete(name);
+    return t;
+  }
+  adoptParameter(name: string, t: Tensor): Tensor { return this.registerParameter(name, t); }
+  adoptBuffer(name: string, t: Tensor): Tensor { return this.registerBuffer(name, t); }
+
   /** Direct submodules with their names. */
   namedChildren(): Array<[string, Module]> { return [...this.children]; }
 
