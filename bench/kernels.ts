@@ -8,6 +8,10 @@
 import { spawnSync } from 'node:child_process';
 import { tsKernels } from '../src/engine/kernels/ts/index.js';
 import { wasmKernels } from '../src/engine/kernels/wasm/backend.js';
+import '../src/engine/kernels/wasm/index.js';
+import { setBackend } from '../src/engine/index.js';
+import { Rng } from '../src/engine/random.js';
+import { makeFcCritic, criticStep, stepInputs } from '../test/kernels/fc-critic-step.js';
 
 interface Case { label: string; m: number; n: number; k: number; ta: boolean; tb: boolean }
 
@@ -57,6 +61,45 @@ function torchTimes(cases: Case[], budget: number): number[] | string {
   return JSON.parse(r.stdout) as number[];
 }
 
+const TORCH_STEP = `
+import sys, time, torch
+torch.manual_seed(0)
+nf, d_in, b = 1024, 4096, 64
+layers = []
+dims = [d_in, nf, nf, nf]
+for i in range(3): layers += [torch.nn.Linear(dims[i], dims[i + 1]), torch.nn.LeakyReLU(0.2)]
+D = torch.nn.Sequential(*layers, torch.nn.Linear(nf, 1))
+params = list(D.parameters())
+def step():
+    real, fake = torch.randn(b, d_in), torch.randn(b, d_in)
+    w1 = D(real).mean() - D(fake).mean()
+    a = torch.rand(b, 1)
+    xh = (a * real + (1 - a) * fake).requires_grad_(True)
+    g, = torch.autograd.grad(D(xh).sum(), xh, create_graph=True)
+    gp = ((g.norm(2, dim=1) - 1) ** 2).mean() * 10
+    torch.autograd.grad(-w1 + gp, params)
+for _ in range(2): step()
+ts = []
+for _ in range(int(sys.argv[1])):
+    t0 = time.perf_counter(); step(); ts.append(time.perf_counter() - t0)
+ts.sort(); print(ts[len(ts) // 2], torch.get_num_threads())
+`;
+
+/** Median seconds of one FC-1024 critic WGAN-GP step (batch 64, 64×64 grey) on the engine. */
+function engineStep(reps: number): number {
+  const rng = new Rng(1);
+  const net = makeFcCritic(4096, 1024, 4, rng);
+  const times: number[] = [];
+  for (let i = 0; i < reps + 2; i++) {
+    const { real, fake, alphas } = stepInputs(64, 4096, rng);
+    const t0 = performance.now();
+    criticStep(net, real, fake, alphas);
+    if (i >= 2) times.push((performance.now() - t0) / 1000);
+  }
+  times.sort((x, y) => x - y);
+  return times[Math.floor(times.length / 2)];
+}
+
 function pad(s: string, w: number): string { return s.length >= w ? s : s + ' '.repeat(w - s.length); }
 function lpad(s: string, w: number): string { return s.length >= w ? s : ' '.repeat(w - s.length) + s; }
 
@@ -98,4 +141,25 @@ export async function run(args: string[]): Promise<void> {
   console.log(header.map((h, j) => (j === 0 ? pad(h, widths[j]) : lpad(h, widths[j]))).join('  '));
   for (const r of table) console.log(r.map((x, j) => (j === 0 ? pad(x, widths[j]) : lpad(x, widths[j]))).join('  '));
   if (typeof torch === 'string') console.log(torch);
+
+  // One FC-1024 critic WGAN-GP step (forward real/fake, penalty with double backward,
+  // parameter gradients); PyTorch as the reference runs it (its default intra-op threads).
+  const reps = quick ? 3 : 8;
+  setBackend('wasm');
+  k.setThreads(1);
+  const step1 = engineStep(reps);
+  k.setThreads(maxThreads);
+  const stepAll = engineStep(reps);
+  let torchStep = '-', ratio = '-', torchNote = '';
+  if (typeof torch !== 'string') {
+    const r = spawnSync('/usr/bin/python3', ['-c', TORCH_STEP, String(reps)], { encoding: 'utf8' });
+    if (r.status === 0) {
+      const [sec, thr] = r.stdout.trim().split(/\s+/).map(Number);
+      torchStep = sec.toFixed(3);
+      ratio = (sec / stepAll).toFixed(2);
+      torchNote = ` (PyTorch ran ${thr} intra-op thread(s); ratio = torch time / wasm ${maxThreads}-thread time)`;
+    }
+  }
+  console.log('');
+  console.log(`FC-1024 critic WGAN-GP step, batch 64 (s): wasm 1 thr ${step1.toFixed(3)}  wasm ${maxThreads} thr ${stepAll.toFixed(3)}  torch ${torchStep}  speed-up vs torch ${ratio}${torchNote}`);
 }
