@@ -11,3 +11,5 @@ export { loadImageFolder, listImageFolder } from './data/image-folder.js';
 export type { ImageDataset, LoadImageFolderOptions } from './data/image-folder.js';
 export { BatchSampler } from './data/sampler.js';
 export type { BatchSamplerState } from './data/sampler.js';
+export { otMeans, OT_MEANS_METHODS } from './ot/ot-means.js';
+export type { OtMeansData, OtMeansOptions, OtMeansResult, OtMeansIteration, OtMeansMethod } from './ot/ot-means.js';

@@ -18,6 +18,7 @@ const commands: Array<() => Promise<{ register: Register }>> = [
   () => import('./make-squares.js'),
   () => import('./mnist-to-png.js'),
   () => import('./train.js'),
+  () => import('./ot-means.js'),
 ];
 
 export async function buildProgram(): Promise<Command> {
