@@ -5,12 +5,17 @@
  * scaled to 8 bits by libvips (v·255/65535, rounded), which is what SPEC §2 asks for (PIL would
  * clip them). Embedded colour profiles are not applied.
  *
+ * Ordinary 8-bit non-interlaced PNGs are decoded by png.ts (same bytes, much less overhead per
+ * image); the tests check both paths give the same pixels.
+ *
  * Owns: which file names count as images, and turning a file into HWC RGB bytes, or a
  * UserError naming the file. Knows nothing of transforms, datasets or caching.
  */
 import sharp from 'sharp';
+import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { UserError } from '../util/errors.js';
+import { decodePngRgb } from './png.js';
 
 /** File extensions treated as images (those libvips decodes in sharp's prebuilt binaries). */
 export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -30,7 +35,11 @@ export interface DecodedImage {
 
 export async function decodeRgb(path: string): Promise<DecodedImage> {
   try {
-    const { data, info } = await sharp(path, { failOn: 'error', pages: 1 })
+    const file = await readFile(path);
+    // Ordinary 8-bit PNGs are inflated here (fast for tiny images); everything else by libvips.
+    const png = extname(path).toLowerCase() === '.png' ? decodePngRgb(file) : null;
+    if (png) return { rgb: png.rgb, height: png.height, width: png.width };
+    const { data, info } = await sharp(file, { failOn: 'error', pages: 1 })
       .removeAlpha()
       .toColourspace('srgb')
       .raw({ depth: 'uchar' })

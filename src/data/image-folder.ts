@@ -12,6 +12,7 @@
  * Owns: the folder → dataset orchestration. Knows nothing of training or of the command line
  * (flag names appear in messages only so that the user knows what to change).
  */
+import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
@@ -88,14 +89,12 @@ export async function listImageFolder(dataPath: string, limitData?: number): Pro
     throw new UserError(`the data folder ${dataPath} holds no image files (${skipped.length} other entr${skipped.length === 1 ? 'y' : 'ies'}, e.g. ${sortNames(skipped).slice(0, 3).join(', ')})`);
   }
   const chosen = limitData !== undefined ? sorted.slice(0, limitData) : sorted;
-  const files: FolderListing['files'] = new Array(chosen.length);
-  const chunk = 512;
-  for (let o = 0; o < chosen.length; o += chunk) {
-    await Promise.all(chosen.slice(o, o + chunk).map(async (name, k) => {
-      const s = await stat(join(dataPath, name));
-      files[o + k] = { name, size: s.size, mtimeMs: s.mtimeMs };
-    }));
-  }
+  // Synchronous stats: for tens of thousands of files they take a third of the time that
+  // thread-pool round trips do, and listing happens once, before any work.
+  const files: FolderListing['files'] = chosen.map((name) => {
+    const s = statSync(join(dataPath, name));
+    return { name, size: s.size, mtimeMs: s.mtimeMs };
+  });
   return { files, skipped: sortNames(skipped) };
 }
 
