@@ -17,6 +17,19 @@ export const MC: i32 = 128;
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
+/** Stores the transpose of the 4×4 block with rows r0..r3 as four rows `stride` bytes apart. */
+@inline function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: i32): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  const st = <usize>stride;
+  v128.store(dst, i64x2.shuffle(t0, t2, 0, 2));
+  v128.store(dst + st, i64x2.shuffle(t0, t2, 1, 3));
+  v128.store(dst + 2 * st, i64x2.shuffle(t1, t3, 0, 2));
+  v128.store(dst + 3 * st, i64x2.shuffle(t1, t3, 1, 3));
+}
+
 /** Bytes of scratch one thread needs for chunks up to `maxCols` columns wide. */
 export function scratchBytes(maxCols: i32): i32 {
   const nb = (maxCols + NR - 1) / NR * NR;
@@ -45,8 +58,26 @@ function packA(a: usize, transA: bool, lda: i32, i0: i32, mb: i32, p0: i32, kc: 
           src += <usize>lda * 4;
         }
       }
+    } else if (rows == MR) {
+      // A stored m×k: MR contiguous rows; transpose 4×4 blocks into the sliver.
+      const s0 = a + (<usize>(i0 + ir) * <usize>lda + <usize>p0) * 4;
+      const ld = <usize>lda * 4;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const q = <usize>p * 4;
+        transpose4(v128.load(s0 + q), v128.load(s0 + ld + q), v128.load(s0 + 2 * ld + q), v128.load(s0 + 3 * ld + q),
+          out + <usize>(p * MR) * 4, MR * 4);
+      }
+      for (; p < kc; p++) {
+        const o = out + <usize>(p * MR) * 4;
+        const q = <usize>p * 4;
+        store<f32>(o, load<f32>(s0 + q));
+        store<f32>(o + 4, load<f32>(s0 + ld + q));
+        store<f32>(o + 8, load<f32>(s0 + 2 * ld + q));
+        store<f32>(o + 12, load<f32>(s0 + 3 * ld + q));
+      }
     } else {
-      // A stored m×k: each row is contiguous in p; write it with stride MR.
+      // A stored m×k, a partial sliver: each row is contiguous in p; write it with stride MR.
       for (let r = 0; r < MR; r++) {
         const o = out + <usize>r * 4;
         if (r < rows) {
@@ -82,8 +113,25 @@ function packB(b: usize, transB: bool, ldb: i32, p0: i32, kc: i32, j0: i32, nb: 
           src += <usize>ldb * 4;
         }
       }
+    } else if (cols == NR) {
+      // B stored n×k: NR contiguous rows of B; transpose two 4×4 blocks per 4 depths.
+      const s0 = b + (<usize>(j0 + jr) * <usize>ldb + <usize>p0) * 4;
+      const ld = <usize>ldb * 4;
+      const s4 = s0 + 4 * ld;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const q = <usize>p * 4;
+        const o = out + <usize>(p * NR) * 4;
+        transpose4(v128.load(s0 + q), v128.load(s0 + ld + q), v128.load(s0 + 2 * ld + q), v128.load(s0 + 3 * ld + q), o, NR * 4);
+        transpose4(v128.load(s4 + q), v128.load(s4 + ld + q), v128.load(s4 + 2 * ld + q), v128.load(s4 + 3 * ld + q), o + 16, NR * 4);
+      }
+      for (; p < kc; p++) {
+        const o = out + <usize>(p * NR) * 4;
+        const q = <usize>p * 4;
+        for (let c = 0; c < NR; c++) store<f32>(o + <usize>c * 4, load<f32>(s0 + <usize>c * ld + q));
+      }
     } else {
-      // B stored n×k: each column of op(B) is a contiguous row of B.
+      // B stored n×k, a partial sliver: each column of op(B) is a contiguous row of B.
       for (let c = 0; c < NR; c++) {
         const o = out + <usize>c * 4;
         if (c < cols) {
