@@ -13,3 +13,5 @@ export { BatchSampler } from './data/sampler.js';
 export type { BatchSamplerState } from './data/sampler.js';
 export { otMeans, OT_MEANS_METHODS } from './ot/ot-means.js';
 export type { OtMeansData, OtMeansOptions, OtMeansResult, OtMeansIteration, OtMeansMethod } from './ot/ot-means.js';
+export { makeSquares, squaresDataset, writeSquares } from './data/squares.js';
+export { datasetFromImages } from './data/dataset.js';

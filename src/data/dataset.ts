@@ -203,3 +203,13 @@ export class DatasetBuilder {
     else for (let k = 0; k < per; k++) store[i * per + k] = Math.round(((values[k] + 1) / 2) * 255);
   }
 }
+
+/** A dataset from images already in memory (HWC RGB bytes), through the same transforms as a
+ *  folder: for the squares demo and for tests that need no disk. */
+export function datasetFromImages(images: readonly DecodedImage[], names: readonly string[], opts: TransformOptions, maxFloatBytes = 4 * 2 ** 30): ImageDataset {
+  if (images.length === 0) throw new Error('datasetFromImages needs at least one image');
+  if (names.length !== images.length) throw new Error(`datasetFromImages: ${images.length} images but ${names.length} names`);
+  const b = new DatasetBuilder(images.length, opts, maxFloatBytes);
+  images.forEach((img, i) => b.add(i, img));
+  return b.finish(names);
+}

@@ -10,6 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { writeFolderAtomically } from './atomic-folder.js';
+import { datasetFromImages, type ImageDataset } from './dataset.js';
 import { encodePng } from './png.js';
 import { runPool } from './pool.js';
 
@@ -83,4 +84,13 @@ export async function writeSquares(outDir: string, o: SquaresOptions = {}, overw
     await runPool(images.length, 16, (i) => writeFile(join(tmp, `${i}.png`), encodePng(images[i], imSize, imSize, 3)));
   });
   return images.length;
+}
+
+/** The squares as an in-memory dataset (no disk), e.g. for the demo: `imSize` 64 keeps the
+ *  bytes as they are; another size goes through the same resize as a folder would. */
+export function squaresDataset(o: SquaresOptions = {}, load: { imSize?: number; grayScale?: boolean } = {}): ImageDataset {
+  const sq = makeSquares(o);
+  const images = sq.images.map((rgb) => ({ rgb, height: sq.imSize, width: sq.imSize }));
+  const names = sq.images.map((_, i) => `${i}.png`);
+  return datasetFromImages(images, names, { imSize: load.imSize ?? sq.imSize, grayScale: load.grayScale ?? true });
 }

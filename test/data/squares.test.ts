@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { makeSquares, squaresFolderName, writeSquares } from '../../src/data/squares.js';
+import { makeSquares, squaresDataset, squaresFolderName, writeSquares } from '../../src/data/squares.js';
+import { loadImageFolder } from '../../src/data/image-folder.js';
 import { UserError } from '../../src/util/errors.js';
 import { tempDir } from './helpers.js';
 
@@ -70,6 +71,27 @@ test('writeSquares writes <i>.png whose pixels equal the in-memory images, and r
     await assert.rejects(writeSquares(file, o), /exists and is not a folder/);
     assert.equal(existsSync(join(dir.path, 'nothing')), false);
     assert.deepEqual(readdirSync(dir.path).filter((f) => f.startsWith('.')), [], 'no partial folders left');
+  } finally {
+    dir.remove();
+  }
+});
+
+test('squaresDataset: the squares as a grey dataset in memory, equal to loading the written folder', async () => {
+  const o = { imSize: 8, squareSize: 3, offset: 1, stride: 2 };
+  const ds = squaresDataset(o, { grayScale: true });
+  assert.equal(ds.count, 4); // range(1, 4, 2) = 1, 3
+  assert.equal(ds.channels, 1);
+  const b = ds.batch([3]); // corner (3, 3)
+  const white = 2 * 0.9999 - 1; // grey of (255,255,255), in [-1, 1]
+  assert.ok(Math.abs(b[3 * 8 + 3] - white) < 1e-6);
+  assert.equal(b[0], -1);
+  const dir = tempDir('sqds');
+  try {
+    await writeSquares(join(dir.path, 'sq'), o);
+    const disk = await loadImageFolder({ dataPath: join(dir.path, 'sq'), imSize: 4, grayScale: true, cache: false, log: () => undefined });
+    const mem = squaresDataset(o, { imSize: 4, grayScale: true });
+    // Names sort as strings on disk (0,1,2,3 here, so the same order).
+    assert.deepEqual(Array.from(disk.all()), Array.from(mem.all()));
   } finally {
     dir.remove();
   }
