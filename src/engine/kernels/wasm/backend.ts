@@ -13,6 +13,7 @@ import { Pool } from './pool.js';
 import { OP_GEMM } from './jobs.js';
 import { loadRuntime, type WasmRuntime } from './runtime.js';
 import { binaryWasm, unaryWasm } from './elementwise.js';
+import { col2imWasm, copyStridedWasm, im2colWasm } from './conv.js';
 
 /** Widest chunk (columns of C) a thread handles at once; sizes the per-thread scratch. */
 const MAX_CHUNK_COLS = 512;
@@ -116,6 +117,18 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
 
     binary(op, shape, a, aStrides, b, bStrides, out) {
       if (!binaryWasm(ex, heap, op, shape, a, aStrides, b, bStrides, out)) tsKernels.binary(op, shape, a, aStrides, b, bStrides, out);
+    },
+
+    copyStrided(shape, x, xStrides, out) {
+      if (!copyStridedWasm(ex, heap, shape, x, xStrides, out)) tsKernels.copyStrided(shape, x, xStrides, out);
+    },
+
+    im2col(x, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, col) {
+      if (!im2colWasm(ex, heap, x, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, col)) tsKernels.im2col(x, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, col);
+    },
+
+    col2im(col, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, x) {
+      if (!col2imWasm(ex, heap, col, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, x)) tsKernels.col2im(col, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, x);
     },
 
     release(arr: FloatArray) { heap.release(arr); },

@@ -20,6 +20,11 @@ export interface KernelExports {
   unaryF32(op: number, n: number, x: number, out: number, param: number): void;
   binary2dF32(op: number, rows: number, n: number, a: number, ra: number, sa: number,
     b: number, rb: number, sb: number, out: number): void;
+  im2colF32(x: number, c: number, h: number, w: number, kh: number, kw: number,
+    sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, col: number): void;
+  col2imF32(col: number, c: number, h: number, w: number, kh: number, kw: number,
+    sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, x: number): void;
+  copy2dF32(rows: number, n: number, x: number, rx: number, sx: number, out: number): void;
   heapBase(): number;
 }
 
