@@ -10,7 +10,15 @@
  * `dotBlock` later without changing any caller.
  */
 
+import { fastGemm } from './gemm.js';
+
 export type Points = Float32Array | Float64Array;
+
+/** Entries whose squared distance is below this fraction of |x̃|² + |ỹ|² (centred norms) are
+ *  recomputed directly in float64 when the float32 product was used. */
+const REFINE_FRACTION = 0.02;
+/** Use the engine's float32 product above this many multiply-adds. */
+const FAST_MIN_MACS = 1 << 24;
 
 /** The squared distance floor applied before square roots (SPEC §6). */
 export const SQ_DIST_FLOOR = 1e-10;
@@ -90,8 +98,59 @@ function put(out: Float64Array, r: number, xi: number, yn: Float64Array, j: numb
 export function sqEuclideanCost(x: Points, n: number, y: Points, m: number, d: number): Float64Array {
   checkShapes(x, n, y, m, d);
   const out = new Float64Array(n * m);
+  if (fastGemm && n * m * d >= FAST_MIN_MACS && d >= 8) {
+    fastSqEuclidean(x, n, y, m, d, out);
+    return out;
+  }
   sqEuclideanRows(x, y, m, d, rowSqNorms(x, n, d), rowSqNorms(y, m, d), 0, n, out);
   return out;
+}
+
+/**
+ * The float32 product path: both sets are centred on y's mean (in float64, then rounded to
+ * float32), dot products come from the engine's product, norms are float64 sums of the
+ * centred float32 values, and every entry that is small next to its norms (where the float32
+ * round-off could matter: near and identical points) is recomputed directly in float64 from
+ * the original values, so identical points get exact zeros.
+ */
+function fastSqEuclidean(x: Points, n: number, y: Points, m: number, d: number, out: Float64Array): void {
+  const g = fastGemm!;
+  const mu = new Float64Array(d);
+  for (let j = 0; j < m; j++) { const o = j * d; for (let k = 0; k < d; k++) mu[k] += y[o + k]; }
+  for (let k = 0; k < d; k++) mu[k] /= m;
+  const centre = (p: Points, rows: number): Float32Array => {
+    const c = g.alloc(rows * d);
+    for (let i = 0; i < rows; i++) { const o = i * d; for (let k = 0; k < d; k++) c[o + k] = p[o + k] - mu[k]; }
+    return c;
+  };
+  const xc = centre(x, n), yc = centre(y, m);
+  const xn = rowSqNorms(xc, n, d), yn = rowSqNorms(yc, m, d);
+  const rowsPer = Math.max(1, Math.min(n, Math.floor((1 << 22) / m)));
+  const dots = g.alloc(rowsPer * m);
+  try {
+    for (let i0 = 0; i0 < n; i0 += rowsPer) {
+      const i1 = Math.min(n, i0 + rowsPer);
+      g.gemm(false, true, i1 - i0, m, d, xc.subarray(i0 * d, i1 * d), yc, dots, false);
+      for (let i = i0; i < i1; i++) {
+        const xi = xn[i], r = (i - i0) * m, o = i * m;
+        for (let j = 0; j < m; j++) {
+          const s = xi + yn[j];
+          let v = s - 2 * dots[r + j];
+          if (v < REFINE_FRACTION * s) v = directSq(x, i, y, j, d);
+          out[o + j] = v > 0 ? v : 0;
+        }
+      }
+    }
+  } finally {
+    g.release(dots); g.release(yc); g.release(xc);
+  }
+}
+
+function directSq(x: Points, i: number, y: Points, j: number, d: number): number {
+  const a = i * d, b = j * d;
+  let s = 0;
+  for (let k = 0; k < d; k++) { const t = x[a + k] - y[b + k]; s += t * t; }
+  return s;
 }
 
 /** The n×m matrix of Euclidean distances sqrt(max(‖x_i − y_j‖², floor)), float64.

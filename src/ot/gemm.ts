@@ -3,9 +3,51 @@
  * over without touching any caller: rowDots (out = A·Bᵀ, rows against rows) and matMul
  * (out = A·B). Both read row-major float32/float64 and accumulate in float64.
  *
- * Owns: plain register-blocked loops. Knows nothing of transport or images.
+ * Owns: plain register-blocked loops, and the hand-over to the engine's WebAssembly SIMD
+ * product (float32, multi-threaded) when that backend is available: `fastGemm`. Nothing in
+ * src/ot needs the engine to be correct; it only makes the float32 products faster.
+ * Knows nothing of transport or images.
  */
 import type { Points } from './cost.js';
+
+/** The engine's float32 matrix product, when its wasm backend loaded; else null. */
+export interface FastGemm {
+  /** C (m×n) = op(A)·op(B) on float32 arrays (see the engine's Kernels.gemm). */
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void;
+  alloc(length: number): Float32Array;
+  release(arr: Float32Array): void;
+}
+
+async function loadFastGemm(): Promise<FastGemm | null> {
+  if (process.env.DISCRETE_GANS_BACKEND === 'ts') return null;
+  try {
+    await import('../engine/kernels/wasm/index.js');
+    const { getKernels } = await import('../engine/kernels/kernels.js');
+    const k = getKernels() as unknown as { name: string; gemm: FastGemm['gemm']; alloc(dt: 'float32', n: number): Float32Array; release?(a: Float32Array): void };
+    if (k.name !== 'wasm') return null;
+    return {
+      gemm: (ta, tb, m, n, kk, a, b, c, acc) => k.gemm(ta, tb, m, n, kk, a, b, c, acc),
+      alloc: (n) => k.alloc('float32', n),
+      release: (a) => { if (k.release) k.release(a); },
+    };
+  } catch {
+    return null;
+  }
+}
+
+export const fastGemm: FastGemm | null = await loadFastGemm();
+
+/** out (n×m, float32) = a (n×d) · b (m×d)ᵀ, on the fast product when available. */
+export function rowDotsF32(a: Float32Array, n: number, b: Float32Array, m: number, d: number, out: Float32Array): void {
+  if (fastGemm && n * m * d >= 1 << 16) fastGemm.gemm(false, true, n, m, d, a, b, out, false);
+  else rowDots(a, n, b, m, d, out);
+}
+
+/** out (n×d, float32) = g (n×p) · t (p×d), on the fast product when available. */
+export function matMulF32(g: Float32Array, n: number, p: number, t: Float32Array, d: number, out: Float32Array): void {
+  if (fastGemm && n * p * d >= 1 << 16) fastGemm.gemm(false, false, n, d, p, g, t, out, false);
+  else matMul(g, n, p, t, d, out);
+}
 
 /** out[i·m + j] = a_i · b_j for a (n×d), b (m×d). */
 export function rowDots(a: Points, n: number, b: Points, m: number, d: number, out: Float32Array | Float64Array): void {

@@ -131,6 +131,7 @@ export function otMeans(data: OtMeansData, k: number, options: OtMeansOptions = 
         for (let j = 0; j < n; j++) shifted[o + j] = C[o + j] + s;
       }
       const r = emd(k, n, shifted);
+      if (process.env.OTM_DEBUG) console.error('solve', r.log.solver, r.log.iterations, r.log.seconds.toFixed(3));
       if (r.status !== 'optimal') throw new Error(`otMeans: the exact solver ended with status ${r.status}`);
       for (let i = 0; i < k; i++) u[i] += r.u[i];
       plan = r.plan;
@@ -184,14 +185,16 @@ export function otMeans(data: OtMeansData, k: number, options: OtMeansOptions = 
 function planCostGradient(costs: CentroidCosts, plan: SparsePlan, c: Float64Array, d: number, g: Float64Array): void {
   g.fill(0);
   const { rows, cols, mass } = plan;
-  const x = costs.centred, mu = costs.mean;
+  const diff = new Float64Array(d);
   for (let t = 0; t < mass.length; t++) {
     if (mass[t] === 0) continue;
-    const i = rows[t], j = cols[t];
-    const dist = costs.distance(c, i, j);
-    if (dist * dist <= 1e-10) continue; // the clamped square root is flat there
-    const s = mass[t] / (d * dist), a = i * d, b = j * d;
-    for (let q = 0; q < d; q++) g[a + q] += s * (c[a + q] - mu[q] - x[b + q]);
+    const i = rows[t];
+    costs.difference(c, i, cols[t], diff);
+    let sq = 0;
+    for (let q = 0; q < d; q++) sq += diff[q] * diff[q];
+    if (sq <= 1e-10) continue; // the clamped square root is flat there
+    const s = mass[t] / (d * Math.sqrt(sq)), a = i * d;
+    for (let q = 0; q < d; q++) g[a + q] += s * diff[q];
   }
 }
 
@@ -222,11 +225,9 @@ class VectorAdam {
 class FixedSliced {
   private readonly dirs: Float32Array;
   private readonly sortedData: Float32Array;
-  private readonly mean: Float64Array;
   constructor(private readonly costs: CentroidCosts, rng: Rng, private readonly p: number) {
     const { n, d } = costs;
     this.dirs = randomDirections(rng, p, d);
-    this.mean = costs.mean;
     const proj = costs.projectData(this.dirs, p);
     this.sortedData = new Float32Array(p * n);
     const scratch = makeSortScratch(n);
@@ -238,17 +239,9 @@ class FixedSliced {
   }
 
   value(c: Float64Array, k: number): number {
-    const { n, d } = this.costs;
-    const { p, dirs, mean } = this;
-    const proj = new Float32Array(k * p);
-    for (let i = 0; i < k; i++) {
-      for (let q = 0; q < p; q++) {
-        let s = 0;
-        const a = i * d, b = q * d;
-        for (let e = 0; e < d; e++) s += (c[a + e] - mean[e]) * dirs[b + e];
-        proj[i * p + q] = s;
-      }
-    }
+    const { n } = this.costs;
+    const { p } = this;
+    const proj = this.costs.projectCentroids(c, this.dirs, p);
     const scratch = makeSortScratch(k);
     const xs = new Float32Array(k);
     let total = 0;

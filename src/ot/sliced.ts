@@ -13,7 +13,7 @@
  */
 import type { Rng } from '../engine/random.js';
 import { SQ_DIST_FLOOR, type Points } from './cost.js';
-import { rowDots, matMul } from './gemm.js';
+import { rowDotsF32, matMulF32 } from './gemm.js';
 import { makeSortScratch, radixSortFloat32 } from './sort.js';
 
 export interface DistanceResult {
@@ -79,7 +79,8 @@ export function sorted1dW1(xs: Float32Array, n: number, ys: Float32Array, m: num
 
 function project(x: Points, n: number, dirs: Float32Array, P: number, d: number): Float32Array {
   const out = new Float32Array(n * P);
-  rowDots(x, n, dirs, P, d, out);
+  if (x instanceof Float32Array) rowDotsF32(x, n, dirs, P, d, out);
+  else rowDotsF32(Float32Array.from(x), n, dirs, P, d, out);
   return out;
 }
 
@@ -93,7 +94,7 @@ export function swd(x: Points, n: number, y: Points, m: number, d: number, rng: 
   const xs = new Float32Array(n), ys = new Float32Array(m);
   const xi = new Int32Array(n);
   const gSorted = wantGrad ? new Float64Array(n) : null;
-  const gProj = wantGrad ? new Float64Array(n * numProj) : null;
+  const gProj = wantGrad ? new Float32Array(n * numProj) : null;
   let total = 0;
   for (let p = 0; p < numProj; p++) {
     radixSortFloat32(px, p, numProj, n, xs, wantGrad ? xi : null, scratch);
@@ -108,8 +109,9 @@ export function swd(x: Points, n: number, y: Points, m: number, d: number, rng: 
   }
   let gradX: Float64Array | null = null;
   if (gProj) {
-    gradX = new Float64Array(n * d);
-    matMul(gProj, n, numProj, dirs, d, gradX);
+    const g32 = new Float32Array(n * d);
+    matMulF32(gProj, n, numProj, dirs, d, g32);
+    gradX = Float64Array.from(g32);
   }
   return { value: total / numProj, gradX };
 }

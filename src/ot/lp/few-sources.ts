@@ -14,6 +14,7 @@
  * Owns: that algorithm. Knows nothing of points or training.
  */
 import { makeBasic } from './basic.js';
+import { balancingPotentials } from './dual-start.js';
 import { sortPlan, centreDuals, type TransportResult } from './network-simplex.js';
 
 /** Binary min-heaps keyed by float64, one per ordered pair of small-side points. */
@@ -94,13 +95,18 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
   const x = new Float64Array(K * N); // flows, small index major
   const excess = new Float64Array(K);
   for (let i = 0; i < K; i++) excess[i] = -sup[i];
+  // Uniform large-side masses (the k × N case of OT-means and W1 between a batch and a data
+  // set): start from balancing potentials, so few columns are left to move.
+  let uniformDem = true;
+  for (let j = 1; j < N; j++) if (dem[j] !== dem[0]) { uniformDem = false; break; }
+  const u = uniformDem && N >= 4 * K ? balancingPotentials(M, K, N, rs, cs, sup, dem) : new Float64Array(K);
   const rowOf = new Int32Array(N);
   const count = new Int32Array(K);
   for (let j = 0; j < N; j++) {
     if (!(dem[j] > 0)) { rowOf[j] = -1; continue; }
     const o = j * cs;
-    let best = 0, bc = M[o];
-    for (let i = 1; i < K; i++) { const c = M[o + i * rs]; if (c < bc) { bc = c; best = i; } }
+    let best = 0, bc = M[o] - u[0];
+    for (let i = 1; i < K; i++) { const c = M[o + i * rs] - u[i]; if (c < bc) { bc = c; best = i; } }
     rowOf[j] = best; count[best]++;
     x[best * N + j] = dem[j];
     excess[best] += dem[j];
@@ -116,7 +122,6 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
   }
   for (let h = 0; h < K * K; h++) heaps.heapify(h);
 
-  const u = new Float64Array(K);
   const dist = new Float64Array(K);
   const done = new Uint8Array(K);
   const prevRow = new Int32Array(K);
@@ -124,12 +129,17 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
   const keys = heaps.keys, ids = heaps.ids, hsize = heaps.size;
   let iterations = 0;
 
-  // Cheapest move from row i to row i2 (reduced), popping columns that have left row i.
-  const edge = (i: number, i2: number): number => {
-    const h = i * K + i2;
+  // topKey[i·K + i2]: the smallest static key M_i2j − M_ij over columns j in row i, kept
+  // current (stale heap tops are popped when a column leaves a row), so Dijkstra reads one
+  // small K×K array instead of chasing flows across memory.
+  const topKey = new Float64Array(K * K).fill(Infinity);
+  const topCol = new Int32Array(K * K).fill(-1);
+  const refresh = (h: number, i: number): void => {
     while (hsize[h] > 0 && x[i * N + ids[h][0]] <= 0) heaps.pop(h);
-    return hsize[h] > 0 ? keys[h][0] - u[i2] + u[i] : Infinity;
+    if (hsize[h] > 0) { topKey[h] = keys[h][0]; topCol[h] = ids[h][0]; } else { topKey[h] = Infinity; topCol[h] = -1; }
   };
+  for (let i = 0; i < K; i++) for (let i2 = 0; i2 < K; i2++) if (i2 !== i) refresh(i * K + i2, i);
+  const leftRows: number[] = [];
 
   for (;;) {
     let anyExcess = false;
@@ -150,11 +160,12 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
       if (excess[best] < -tol) { target = best; dt = bd; break; }
       for (let i2 = 0; i2 < K; i2++) {
         if (done[i2]) continue;
-        let w = edge(best, i2);
-        if (w === Infinity) continue;
+        const h = best * K + i2;
+        if (topKey[h] === Infinity) continue;
+        let w = topKey[h] - u[i2] + u[best];
         if (w < 0) w = 0; // round-off: reduced costs are non-negative
         const nd = bd + w;
-        if (nd < dist[i2]) { dist[i2] = nd; prevRow[i2] = best; prevCol[i2] = ids[best * K + i2][0]; }
+        if (nd < dist[i2]) { dist[i2] = nd; prevRow[i2] = best; prevCol[i2] = topCol[h]; }
       }
     }
     if (target < 0) break; // only round-off excess left: checked below
@@ -172,15 +183,23 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
       const i = prevRow[t], j = prevCol[t];
       const fi = x[i * N + j] - amt;
       x[i * N + j] = fi > 0 ? fi : 0;
+      if (!(fi > 0)) leftRows.push(i);
       const before = x[t * N + j];
       x[t * N + j] = before + amt;
       if (before <= 0) {
         const o = j * cs, ct = M[o + t * rs];
-        for (let i2 = 0; i2 < K; i2++) if (i2 !== t) heaps.push(t * K + i2, M[o + i2 * rs] - ct, j);
+        for (let i2 = 0; i2 < K; i2++) {
+          if (i2 === t) continue;
+          const key = M[o + i2 * rs] - ct, h = t * K + i2;
+          heaps.push(h, key, j);
+          if (key < topKey[h]) { topKey[h] = key; topCol[h] = j; }
+        }
       }
     }
     excess[s] -= amt;
     excess[target] += amt;
+    for (const i of leftRows) for (let i2 = 0; i2 < K; i2++) if (i2 !== i) { const h = i * K + i2; if (topCol[h] >= 0 && x[i * N + topCol[h]] <= 0) refresh(h, i); }
+    leftRows.length = 0;
   }
   let left = 0;
   for (let i = 0; i < K; i++) left += Math.abs(excess[i]);
