@@ -8,6 +8,7 @@ type Bench = { run(args: string[]): Promise<void> };
 const benches: Record<string, () => Promise<Bench>> = {
   kernels: () => import('./kernels.js'),
   data: () => import('./data.js'),
+  engine: () => import('./engine.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -6,7 +6,7 @@
  * differentiated to any order. Compute goes through im2col/col2im and gemm of the seam, one
  * image at a time.
  */
-import { getKernels } from '../kernels/kernels.js';
+import { getKernels, type FloatArray } from '../kernels/kernels.js';
 import { Tensor, zeros, shapeStr } from '../tensor.js';
 import { record } from '../autograd.js';
 import { add } from './elementwise.js';
@@ -35,18 +35,46 @@ function outSide(op: string, size: number, k: number, s: number, p: number): num
   return o;
 }
 
-/** Raw forward: y (N×OC×OH×OW) = W · im2col(x) per image. */
-function convForward(x: Tensor, w: Tensor, g: Geom, oh: number, ow: number): Tensor {
-  const [n, c, h, wd] = x.shape, [oc, , kh, kw] = w.shape;
-  const K = c * kh * kw, P = oh * ow;
-  const k = getKernels();
-  const y = zeros([n, oc, oh, ow], x.dtype);
-  const col = k.alloc(x.dtype, K * P);
+/* Layout: the whole batch goes through one matrix product per op. The columns of all images
+ * sit side by side: cols is K × (N·P) with K = C·kh·kw and P = OH·OW output positions, and an
+ * activation N×C×P is regrouped as C × (N·P). Every copy below moves contiguous runs of P. */
+
+/** im2col of every image, side by side: K × (N·P). */
+function batchCols(x: Tensor, geo: Geom, kh: number, kw: number, oh: number, ow: number): FloatArray {
+  const [n, c, h, wd] = x.shape;
+  const K = c * kh * kw, P = oh * ow, k = getKernels();
+  const tmp = k.alloc(x.dtype, K * P), out = k.alloc(x.dtype, K * n * P);
   for (let i = 0; i < n; i++) {
-    k.im2col(x.data.subarray(i * c * h * wd, (i + 1) * c * h * wd), c, h, wd, kh, kw, g.sh, g.sw, g.ph, g.pw, oh, ow, col);
-    k.gemm(false, false, oc, P, K, w.data, col, y.data.subarray(i * oc * P, (i + 1) * oc * P), false);
+    k.im2col(x.data.subarray(i * c * h * wd, (i + 1) * c * h * wd), c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, tmp);
+    for (let r = 0; r < K; r++) out.set(tmp.subarray(r * P, (r + 1) * P), r * n * P + i * P);
   }
-  return y;
+  return out;
+}
+
+/** N×C×P → C × (N·P). */
+function channelsFirst(t: Tensor): FloatArray {
+  const [n, c] = t.shape, P = t.size / (n * c);
+  const out = getKernels().alloc(t.dtype, t.size);
+  getKernels().copyStrided([c, n, P], t.data, [P, c * P, 1], out);
+  return out;
+}
+
+/** C × (N·P) → a tensor of shape N×C×(spatial). */
+function batchFirst(m: FloatArray, shape: readonly number[], dtype: Tensor['dtype']): Tensor {
+  const [n, c] = shape, P = m.length / (n * c);
+  const t = zeros(shape, dtype);
+  getKernels().copyStrided([n, c, P], m, [P, n * P, 1], t.data);
+  return t;
+}
+
+/** Raw forward: y (N×OC×OH×OW) = W · im2col(x) per image, all images in one product. */
+function convForward(x: Tensor, w: Tensor, g: Geom, oh: number, ow: number): Tensor {
+  const n = x.shape[0], [oc, c, kh, kw] = w.shape;
+  const K = c * kh * kw, NP = n * oh * ow;
+  const k = getKernels();
+  const y = k.alloc(x.dtype, oc * NP);
+  k.gemm(false, false, oc, NP, K, w.data, batchCols(x, g, kh, kw, oh, ow), y, false);
+  return batchFirst(y, [n, oc, oh, ow], x.dtype);
 }
 
 /** Raw adjoint of convForward in x: x (N×C×H×W) = col2im(Wᵀ · g) per image. */
@@ -55,25 +83,22 @@ function convAdjoint(gy: Tensor, w: Tensor, geo: Geom, h: number, wd: number): T
   const K = c * kh * kw, P = oh * ow;
   const k = getKernels();
   const x = zeros([n, c, h, wd], gy.dtype);
+  const cols = k.alloc(gy.dtype, K * n * P);
+  k.gemm(true, false, K, n * P, oc, w.data, channelsFirst(gy), cols, false);
   const col = k.alloc(gy.dtype, K * P);
   for (let i = 0; i < n; i++) {
-    k.gemm(true, false, K, P, oc, w.data, gy.data.subarray(i * oc * P, (i + 1) * oc * P), col, false);
+    k.copyStrided([K, P], cols.subarray(i * P), [n * P, 1], col);
     k.col2im(col, c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, x.data.subarray(i * c * h * wd, (i + 1) * c * h * wd));
   }
   return x;
 }
 
-/** Raw weight gradient: W (OC×C×kh×kw) = Σ_images gy · im2col(x)ᵀ. */
+/** Raw weight gradient: W (OC×C×kh×kw) = Σ_images gy · im2col(x)ᵀ, one product. */
 function convWeight(x: Tensor, gy: Tensor, geo: Geom, kh: number, kw: number): Tensor {
-  const [n, c, h, wd] = x.shape, [, oc, oh, ow] = gy.shape;
-  const K = c * kh * kw, P = oh * ow;
-  const k = getKernels();
+  const c = x.shape[1], [n, oc, oh, ow] = gy.shape;
+  const K = c * kh * kw;
   const w = zeros([oc, c, kh, kw], x.dtype);
-  const col = k.alloc(x.dtype, K * P);
-  for (let i = 0; i < n; i++) {
-    k.im2col(x.data.subarray(i * c * h * wd, (i + 1) * c * h * wd), c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, col);
-    k.gemm(false, true, oc, K, P, gy.data.subarray(i * oc * P, (i + 1) * oc * P), col, w.data, i > 0);
-  }
+  getKernels().gemm(false, true, oc, K, n * oh * ow, channelsFirst(gy), batchCols(x, geo, kh, kw, oh, ow), w.data, false);
   return w;
 }
 
