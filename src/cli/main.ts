@@ -18,7 +18,9 @@ const commands: Array<() => Promise<{ register: Register }>> = [
   () => import('./make-squares.js'),
   () => import('./mnist-to-png.js'),
   () => import('./train.js'),
+  () => import('./demo.js'),
   () => import('./ot-means.js'),
+  () => import('./metrics.js'),
 ];
 
 export async function buildProgram(): Promise<Command> {
