@@ -1,0 +1,60 @@
+/**
+ * `discrete-gans metrics A B [--metrics NAME...] [--json] [--seed S]`: the distances of SPEC §6
+ * between two sets, each a folder of images (train's data flags) or a .npy file. Argument
+ * parsing only; the work is src/ot/io/load-set.ts and src/ot/metrics.ts.
+ */
+import type { Command } from 'commander';
+import { UserError } from '../util/errors.js';
+import { parseMetric } from '../ot/metrics.js';
+import { listValue, nonNegativeInt, positiveInt } from './flags.js';
+
+/** The reference's default --full_batch_metrics (SPEC §1.2). */
+export const DEFAULT_METRICS = [
+  'MiniBatchLoss-dist=w1',
+  'MiniBatchLoss-dist=swd',
+  'MiniBatchLocalPatchLoss-dist=swd-p=16-s=8',
+  'MiniBatchLocalPatchLoss-dist=full_dim_swd-p=16-s=8',
+];
+
+interface Flags {
+  metrics?: string[] | string | true;
+  json?: boolean;
+  seed: number;
+  im_size?: number;
+  gray_scale?: boolean;
+  center_crop?: number;
+  limit_data?: number;
+}
+
+export function register(program: Command): void {
+  program
+    .command('metrics')
+    .description('distances between two image folders or .npy files (A: generated, B: data), as --full_batch_metrics computes them')
+    .argument('<A>', 'first set: folder of images or .npy (float32/float64/uint8; N×D or N×C×H×W)')
+    .argument('<B>', 'second set, same kinds')
+    .option('--metrics <names...>', `metric strings (default: ${DEFAULT_METRICS.join(' ')})`)
+    .option('--json', 'print one JSON object {metric string: value}')
+    .option('--seed <n>', 'seed of the random directions', nonNegativeInt('--seed'), 0)
+    .option('--im_size <n>', 'resize folder images to this side (default: keep their size)', positiveInt('--im_size'))
+    .option('--gray_scale', 'read folder images as one grey channel')
+    .option('--center_crop <n>', 'center crop side before resizing', positiveInt('--center_crop'))
+    .option('--limit_data <n>', 'use the first N samples of each set', positiveInt('--limit_data'))
+    .action(async (a: string, b: string, f: Flags) => {
+      const names = listValue(f.metrics, DEFAULT_METRICS);
+      if (names.length === 0) throw new UserError('--metrics was given no metric names');
+      for (const n of names) parseMetric(n); // unknown names fail before any loading
+      const { loadPointSet, evaluateMetrics } = await import('../ot/io/load-set.js');
+      const opts = { imSize: f.im_size, grayScale: f.gray_scale, centerCrop: f.center_crop, limitData: f.limit_data };
+      const A = await loadPointSet(a, opts);
+      const B = await loadPointSet(b, opts);
+      const values = evaluateMetrics(names, A, B, f.seed, [a, b]);
+      if (f.json) {
+        const out: Record<string, number> = {};
+        names.forEach((n, i) => { out[n] = values[i]; });
+        process.stdout.write(JSON.stringify(out) + '\n');
+      } else {
+        const width = Math.max(...names.map((n) => n.length));
+        names.forEach((n, i) => process.stdout.write(`${n.padEnd(width)}  ${values[i].toPrecision(10)}\n`));
+      }
+    });
+}

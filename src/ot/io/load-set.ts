@@ -1,0 +1,67 @@
+/**
+ * The two sets the `metrics` command compares: a `.npy` file (io/npy.ts) or a folder of images
+ * (loaded by src/data as training loads it: --im_size, --gray_scale, --center_crop,
+ * --limit_data), and the evaluation of metric strings between them.
+ *
+ * Owns: choosing the reader, checking that both sets are non-empty with the same per-sample
+ * shape, and running each metric with its own Rng(seed), so a metric's value does not depend
+ * on which others are listed. Errors are UserErrors naming the file or the metric.
+ * Knows nothing of training.
+ */
+import { statSync } from 'node:fs';
+import { UserError } from '../../util/errors.js';
+import { Rng } from '../../engine/random.js';
+import { parseMetric } from '../metrics.js';
+import { readNpy, type NpyPoints } from './npy.js';
+
+export interface SetOptions {
+  /** Image side after resizing; undefined keeps the folder's own size (from its first image). */
+  readonly imSize?: number;
+  readonly grayScale?: boolean;
+  readonly centerCrop?: number;
+  readonly limitData?: number;
+}
+
+export async function loadPointSet(path: string, opts: SetOptions = {}): Promise<NpyPoints> {
+  let isDir: boolean;
+  try { isDir = statSync(path).isDirectory(); } catch { throw new UserError(`${path} does not exist`); }
+  if (!isDir) {
+    if (!path.endsWith('.npy')) throw new UserError(`${path} is neither a folder of images nor a .npy file`);
+    const p = readNpy(path);
+    const limited = opts.limitData !== undefined && opts.limitData < p.n ? { ...p, n: opts.limitData, data: p.data.subarray(0, opts.limitData * p.c * p.h * p.w) } : p;
+    return limited;
+  }
+  const { loadImageFolder, listImageFolder } = await import('../../data/image-folder.js');
+  let imSize = opts.imSize;
+  if (imSize === undefined) {
+    // No resize: the side of the first image (after the optional center crop).
+    const listing = await listImageFolder(path, 1);
+    if (listing.files.length === 0) throw new UserError(`${path} holds no images`);
+    const sharp = (await import('sharp')).default;
+    const meta = await sharp(`${path}/${listing.files[0].name}`).metadata();
+    imSize = opts.centerCrop ?? Math.min(meta.width ?? 0, meta.height ?? 0);
+    if (!(imSize > 0)) throw new UserError(`cannot read the size of ${path}/${listing.files[0].name}`);
+  }
+  const ds = await loadImageFolder({ dataPath: path, imSize, grayScale: opts.grayScale ?? false, centerCrop: opts.centerCrop, limitData: opts.limitData });
+  const idx = new Int32Array(ds.count);
+  for (let i = 0; i < ds.count; i++) idx[i] = i;
+  const data = ds.batch(idx);
+  return { data, n: ds.count, c: ds.channels, h: ds.size, w: ds.size, shape: [ds.count, ds.channels, ds.size, ds.size] };
+}
+
+/** Evaluate each metric string between a (generated) and b (data); values in the order given. */
+export function evaluateMetrics(names: readonly string[], a: NpyPoints, b: NpyPoints, seed: number, labels: [string, string] = ['A', 'B']): number[] {
+  const metrics = names.map((t) => parseMetric(t)); // all names checked before any work
+  if (a.n === 0 || b.n === 0) throw new UserError(`${a.n === 0 ? labels[0] : labels[1]} holds no samples`);
+  if (a.c !== b.c || a.h !== b.h || a.w !== b.w) {
+    throw new UserError(`${labels[0]} holds samples of shape ${a.c}×${a.h}×${a.w} but ${labels[1]} holds ${b.c}×${b.h}×${b.w}`);
+  }
+  return metrics.map((m) => {
+    try {
+      return m.evaluate(a.data, b.data, { n: a.n, m: b.n, c: a.c, h: a.h, w: a.w }, new Rng(seed));
+    } catch (e) {
+      if (e instanceof RangeError) throw new UserError(`${m.text}: ${e.message}`);
+      throw e;
+    }
+  });
+}
