@@ -12,7 +12,7 @@
  * UserError naming the file. Knows nothing of transforms, datasets or caching.
  */
 import sharp from 'sharp';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { decodePngRgb } from './png.js';
@@ -35,19 +35,27 @@ export interface DecodedImage {
 
 export async function decodeRgb(path: string): Promise<DecodedImage> {
   try {
-    const file = await readFile(path);
-    // Ordinary 8-bit PNGs are inflated here (fast for tiny images); everything else by libvips.
-    const png = extname(path).toLowerCase() === '.png' ? decodePngRgb(file) : null;
-    if (png) return { rgb: png.rgb, height: png.height, width: png.width };
-    const { data, info } = await sharp(file, { failOn: 'error', pages: 1 })
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
-    return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), height: info.height, width: info.width };
+    if (extname(path).toLowerCase() === '.png') {
+      // Ordinary 8-bit PNGs are read and inflated here, synchronously: for tiny images a
+      // thread-pool round trip costs more than the work (60,000 28×28 PNGs: ~4 s instead of ~20 s).
+      const file = readFileSync(path);
+      const png = decodePngRgb(file);
+      if (png) return { rgb: png.rgb, height: png.height, width: png.width };
+      return await decodeWithVips(file);
+    }
+    return await decodeWithVips(path);
   } catch (err) {
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new UserError(`cannot decode the image ${path} (${msg})`);
   }
+}
+
+async function decodeWithVips(input: string | Buffer): Promise<DecodedImage> {
+  const { data, info } = await sharp(input, { failOn: 'error', pages: 1 })
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
+  return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), height: info.height, width: info.width };
 }
