@@ -93,3 +93,18 @@ test('binary kernels match the TypeScript backend on broadcasts and strided view
     }
   }
 });
+
+test('Adam steps match the TypeScript backend', () => {
+  for (const n of [1, 7, 1000, 4099]) {
+    const p = filled(n, true), g = filled(n, true), m = filled(n, true), v = filled(n, true, true);
+    const [p2, m2, v2] = [Float32Array.from(p), Float32Array.from(m), Float32Array.from(v)];
+    for (let step = 1; step <= 3; step++) {
+      const bc1 = 1 - 0.5 ** step, bc2 = 1 - 0.999 ** step;
+      k.adam(p, g, m, v, 1e-3, 0.5, 0.999, 1e-8, bc1, bc2);
+      tsKernels.adam(p2, g, m2, v2, 1e-3, 0.5, 0.999, 1e-8, bc1, bc2);
+    }
+    for (const [x, y, what] of [[p, p2, 'p'], [m, m2, 'm'], [v, v2, 'v']] as const) {
+      for (let i = 0; i < n; i++) assert.ok(Math.abs(x[i] - y[i]) <= 1e-6 * (Math.abs(y[i]) + 1e-3), `${what}[${i}] n=${n}: ${x[i]} vs ${y[i]}`);
+    }
+  }
+});

@@ -131,6 +131,16 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       if (!col2imWasm(ex, heap, col, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, x)) tsKernels.col2im(col, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, x);
     },
 
+    adam(p, g, m, v, lr, b1, b2, eps, bc1, bc2) {
+      if (p instanceof Float32Array && g instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array
+        && heap.owns(p) && heap.owns(g) && heap.owns(m) && heap.owns(v)) {
+        ex.adamF32(p.length, p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset,
+          b1, 1 - b1, b2, 1 - b2, eps, lr / bc1, Math.sqrt(bc2));
+      } else {
+        tsKernels.adam(p, g, m, v, lr, b1, b2, eps, bc1, bc2);
+      }
+    },
+
     release(arr: FloatArray) { heap.release(arr); },
 
     memoryStats() {

@@ -24,6 +24,8 @@ export interface KernelExports {
     sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, col: number): void;
   col2imF32(col: number, c: number, h: number, w: number, kh: number, kw: number,
     sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, x: number): void;
+  adamF32(n: number, p: number, g: number, m: number, v: number,
+    b1: number, c1: number, b2: number, c2: number, eps: number, stepSize: number, sq2: number): void;
   copy2dF32(rows: number, n: number, x: number, rx: number, sx: number, out: number): void;
   heapBase(): number;
 }

@@ -123,3 +123,32 @@ export function binary2dF32(op: i32, rows: i32, n: i32, a: usize, ra: i32, sa: i
     row(op, n, a + (<usize>(i * ra) << 2), sa, b + (<usize>(i * rb) << 2), sb, out + (<usize>(i * n) << 2));
   }
 }
+
+/** One Adam step in place (PyTorch semantics, see kernels.ts), f32x4 with a scalar tail.
+ *  The host passes c1 = 1 − b1, c2 = 1 − b2, stepSize = lr / bc1 and sq2 = √bc2, computed in
+ *  double precision (1 − f32(0.999) would be off by 1e-5 relative). */
+export function adamF32(n: i32, p: usize, g: usize, m: usize, v: usize,
+  b1: f32, c1: f32, b2: f32, c2: f32, eps: f32, stepSize: f32, sq2: f32): void {
+  const vb1 = f32x4.splat(b1), vc1 = f32x4.splat(c1), vb2 = f32x4.splat(b2), vc2 = f32x4.splat(c2);
+  const vstep = f32x4.splat(stepSize), vsq2 = f32x4.splat(sq2), veps = f32x4.splat(eps);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const gi = v128.load(g + o);
+    const mi = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(vc1, gi));
+    const vi = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(vc2, f32x4.mul(gi, gi)));
+    v128.store(m + o, mi);
+    v128.store(v + o, vi);
+    const den = f32x4.add(f32x4.div(f32x4.sqrt(vi), vsq2), veps);
+    v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.div(f32x4.mul(vstep, mi), den)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const gi = load<f32>(g + o);
+    const mi = b1 * load<f32>(m + o) + c1 * gi;
+    const vi = b2 * load<f32>(v + o) + c2 * gi * gi;
+    store<f32>(m + o, mi);
+    store<f32>(v + o, vi);
+    store<f32>(p + o, load<f32>(p + o) - stepSize * mi / (sqrt<f32>(vi) / sq2 + eps));
+  }
+}
