@@ -1,0 +1,90 @@
+/**
+ * Optimal transport speed (issue 6), ours and POT's side by side in one run.
+ *
+ * Exact W1 (uniform weights, Euclidean cost) timed as our whole `discrete-gans metrics` process
+ * (start-up and .npy loading included) against POT's in-process ot.dist + ot.emd2 (iteration
+ * cap raised) on the same .npy files: 64 vs 10,000 points of dimension 4096, 64 vs the 60,000
+ * Fashion-MNIST training images (784), 2000 × 2000 of dimension 64. Exactness at 4000² and
+ * 8000²: our exact cost against POT's default cap (which stops early with a warning).
+ * Patch SWD loss (p=16, s=1, 64 vs 64 grey 64×64, 128 directions) forward + backward in-process,
+ * against a PyTorch implementation of the same loss and the reference's ~7.2 s (RESEARCH.md).
+ *
+ * Usage: npm run bench ot [--quick]   (--quick skips 8000² and the 60,000-point case)
+ * Inputs are written by bench/ot_pot.py into a temporary folder. POT/PyTorch columns say
+ * "skipped" when /usr/bin/python3 cannot import them.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Rng } from '../src/engine/random.js';
+import { parseMetric } from '../src/ot/metrics.js';
+
+const PY = '/usr/bin/python3';
+const SCRIPT = join(process.cwd(), 'bench/ot_pot.py');
+
+function python(args: string[]): Record<string, unknown> | null {
+  const r = spawnSync(PY, [SCRIPT, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) return null;
+  try { return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>; } catch { return null; }
+}
+
+function potAvailable(module: string): boolean {
+  return spawnSync(PY, ['-c', `import ${module}`], { encoding: 'utf8' }).status === 0;
+}
+
+function ours(a: string, b: string): { seconds: number; value: number } {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/discrete-gans.js'), 'metrics', a, b, '--metrics', 'MiniBatchLoss-dist=w1', '--json'], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const seconds = (performance.now() - t) / 1000;
+  if (r.status !== 0) throw new Error(`metrics failed: ${r.stderr}`);
+  return { seconds, value: (JSON.parse(r.stdout) as Record<string, number>)['MiniBatchLoss-dist=w1'] };
+}
+
+const fmt = (v: number, digits = 2): string => v.toFixed(digits);
+
+export async function run(args: string[]): Promise<void> {
+  const quick = args.includes('--quick');
+  const hasPot = potAvailable('ot');
+  const dir = mkdtempSync(join(tmpdir(), 'dg-bench-ot-'));
+  try {
+    if (python(['make', dir]) === null) { console.log('ot: could not write the inputs (needs /usr/bin/python3 with numpy)'); return; }
+    const f = (name: string): string => join(dir, `${name}.npy`);
+    console.log(`ot: POT ${hasPot ? 'available' : 'not importable: POT columns skipped'}`);
+    console.log('ot: case                           ours (whole process) s   POT (cost+solve) s   POT/ours   |W1 ours − POT|/POT');
+    const cases: Array<[string, string, string]> = [
+      ['64 vs 10,000, d=4096', 'x64_4096', 'y10k_4096'],
+      ...(quick ? [] : [['64 vs 60,000 FMNIST, d=784', 'x64_784', 'y60k_784'] as [string, string, string]]),
+      ['2000 vs 2000, d=64', 'a2000', 'b2000'],
+    ];
+    for (const [label, a, b] of cases) {
+      const o = ours(f(a), f(b));
+      const p = hasPot ? python(['w1', f(a), f(b), '100000000']) : null;
+      const ps = p ? (p.seconds as number) : NaN;
+      const rel = p ? Math.abs(o.value - (p.cost as number)) / (p.cost as number) : NaN;
+      console.log(`ot: ${label.padEnd(30)} ${fmt(o.seconds).padStart(10)}               ${p ? fmt(ps).padStart(8) : ' skipped'}         ${p ? fmt(ps / o.seconds) : '  -  '}      ${p ? rel.toExponential(1) : '-'}`);
+    }
+    console.log('ot: exactness                       ours W1 (exact)   s      POT default cap W1      s    POT excess   POT warning');
+    for (const n of quick ? [4000] : [4000, 8000]) {
+      const o = ours(f(`a${n}`), f(`b${n}`));
+      const p = hasPot ? python(['w1', f(`a${n}`), f(`b${n}`), '0']) : null;
+      const excess = p ? ((p.cost as number) - o.value) / o.value : NaN;
+      console.log(`ot: ${`${n} vs ${n}, d=64`.padEnd(30)} ${o.value.toFixed(8)} ${fmt(o.seconds).padStart(7)}      ${p ? (p.cost as number).toFixed(8) : 'skipped   '} ${p ? fmt(p.seconds as number).padStart(7) : ''}    ${p ? excess.toExponential(1) : '-'}   ${p ? String(p.warning || 'none').slice(0, 60) : ''}`);
+    }
+    // Patch SWD loss forward + backward.
+    const rng = new Rng(0);
+    const x = new Float32Array(64 * 64 * 64), y = new Float32Array(64 * 64 * 64);
+    rng.fillUniform(x, -1, 1); rng.fillUniform(y, -1, 1);
+    const metric = parseMetric('MiniBatchPatchLoss-dist=swd-p=16-s=1');
+    const shape = { n: 64, m: 64, c: 1, h: 64, w: 64 };
+    metric.evaluateWithGradient(x.subarray(0, 4 * 4096), y.subarray(0, 4 * 4096), { ...shape, n: 4, m: 4 }, new Rng(1)); // warm-up
+    const t = performance.now();
+    const r = metric.evaluateWithGradient(x, y, shape, new Rng(1));
+    const ts = (performance.now() - t) / 1000;
+    const torch = potAvailable('torch') ? python(['patchswd']) : null;
+    console.log(`ot: patch SWD p=16 s=1 fwd+bwd: ours ${fmt(ts)} s (value ${r.value.toFixed(5)}); reference ~7.2 s → ratio ${fmt(7.2 / ts)} (goal ≥ 3)` +
+      (torch ? `; PyTorch same loss here ${fmt(torch.seconds as number)} s (${torch.threads} threads) → ratio ${fmt((torch.seconds as number) / ts)}` : '; PyTorch skipped'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
