@@ -3,7 +3,7 @@
 // accumulation, on one and two threads, for wasm-heap and foreign arrays.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { wasmKernels } from '../../src/engine/kernels/wasm/backend.js';
+import { wasmKernels, planChunks } from '../../src/engine/kernels/wasm/backend.js';
 import { tsKernels } from '../../src/engine/kernels/ts/index.js';
 import { Rng } from '../../src/engine/random.js';
 
@@ -97,4 +97,13 @@ test('float64 products are delegated and exact to float64 rounding', () => {
   const c = k.alloc('float64', 4) as Float64Array;
   k.gemm(false, false, 2, 2, 3, a, b, c, false);
   assert.deepEqual([...c], [58, 64, 139, 154]);
+});
+
+test('chunk plans cover the product with few enough chunks for the control block', () => {
+  for (const [m, n, t] of [[1, 1, 2], [64, 1024, 2], [1024, 1024, 2], [5_000_000, 4096, 2], [3, 100000, 2], [1000, 1000, 1]]) {
+    const [mb, nb] = planChunks(m, n, t);
+    assert.ok(mb >= 1 && nb >= 1 && mb <= Math.max(m, 1) * 2 && nb <= n);
+    assert.ok(Math.ceil(m / mb) * Math.ceil(n / nb) <= 60000, `${m}×${n}`);
+    if (t > 1 && m * n >= 64 * 1024) assert.ok(Math.ceil(m / mb) * Math.ceil(n / nb) >= 2 * t, `${m}×${n} gives every thread work`);
+  }
 });

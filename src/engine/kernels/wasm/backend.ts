@@ -36,6 +36,8 @@ export interface WasmKernels extends Kernels {
 export function planChunks(m: number, n: number, threads: number): [number, number] {
   let nb = Math.min(n, MAX_CHUNK_COLS);
   let mb = Math.min(m, 256);
+  // The control block numbers chunks in 16 bits: very tall products get taller chunks.
+  while (Math.ceil(m / mb) * Math.ceil(n / nb) > 60000) mb *= 2;
   if (threads > 1) {
     const want = 4 * threads;
     while (Math.ceil(m / mb) * Math.ceil(n / nb) < want) {
