@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   kernels: () => import('./kernels.js'),
   data: () => import('./data.js'),
   engine: () => import('./engine.js'),
+  train: () => import('./train.js'),
   ot: () => import('./ot.js'),
 };
 
