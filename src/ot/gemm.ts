@@ -102,3 +102,25 @@ export function matMul(g: Points, n: number, p: number, t: Points, d: number, ou
     for (let k = 0; k < d; k++) out[oo + k] = row[k];
   }
 }
+
+/** out (p×n, float32) = t (p×d) · a (n×d)ᵀ: projections of the rows of a on the rows of t,
+ *  one contiguous row per direction. */
+export function projectT(t: Float32Array, p: number, a: Float32Array, n: number, d: number, out: Float32Array): void {
+  if (fastGemm && n * p * d >= 1 << 16) fastGemm.gemm(false, true, p, n, d, t, a, out, false);
+  else rowDots(t, p, a, n, d, out);
+}
+
+/** out (n×d, float32) = gᵀ · t for g (p×n) and t (p×d). */
+export function matMulTN(g: Float32Array, p: number, n: number, t: Float32Array, d: number, out: Float32Array): void {
+  if (fastGemm && n * p * d >= 1 << 16) { fastGemm.gemm(true, false, n, d, p, g, t, out, false); return; }
+  out.fill(0);
+  for (let q = 0; q < p; q++) {
+    const go = q * n, to = q * d;
+    for (let i = 0; i < n; i++) {
+      const c = g[go + i];
+      if (c === 0) continue;
+      const oo = i * d;
+      for (let k = 0; k < d; k++) out[oo + k] += c * t[to + k];
+    }
+  }
+}

@@ -163,6 +163,27 @@ export class CentroidCosts {
     }
   }
 
+  /**
+   * out[t] = ‖c_{rows_t} − x_{cols_t}‖ / scale (clamped as the costs) for the pairs of a plan.
+   * Sparse residuals: read from C, already float64 throughout. Dense: recomputed directly in
+   * float64, since the float32 product loses small distances (|c|² + |x|² − 2c·x cancels).
+   */
+  pairCosts(c: Float64Array, rows: Int32Array, cols: Int32Array, scale: number, C: Float64Array, out: Float64Array): void {
+    const { n, d, offset } = this;
+    if (this.sparse) {
+      for (let t = 0; t < rows.length; t++) out[t] = C[rows[t] * n + cols[t]];
+      return;
+    }
+    const x = this.dense!;
+    const inv = 1 / scale;
+    for (let t = 0; t < rows.length; t++) {
+      const a = rows[t] * d, b = cols[t] * d;
+      let s = 0;
+      for (let q = 0; q < d; q++) { const v = c[a + q] - offset[q] - x[b + q]; s += v * v; }
+      out[t] = Math.sqrt(s > SQ_DIST_FLOOR ? s : SQ_DIST_FLOOR) * inv;
+    }
+  }
+
   /** acc[a .. a+d) += w · (x_j − o). */
   private addResidual(acc: Float64Array, a: number, j: number, w: number): void {
     const d = this.d;

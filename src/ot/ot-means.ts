@@ -10,8 +10,8 @@
  *   c_i = Σ_j (P_ij / C_ij) x_j / Σ_j P_ij / C_ij, C and the denominator clipped at 1e-6;
  * - `sgd` (`innerSteps` = 5): Adam steps (lr 1, PyTorch's defaults β = (0.9, 0.999), ε = 1e-8;
  *   one optimiser for the whole run) on Σ P·C with P held fixed.
- * After each iteration the plan of the new centroids is solved; its cost gives the exact W1
- * (= d · Σ P·C) and serves as the first plan of the next iteration, so Weiszfeld solves
+ * After each iteration the plan of the new centroids is solved; its cost, re-evaluated in
+ * float64 on the plan's pairs, gives the exact W1 (= d · Σ P·C) and serves as the first plan of the next iteration, so Weiszfeld solves
  * exactly `innerSteps` problems per iteration. Consecutive problems differ little, so each
  * solve is warm-started by shifting row i of the cost by the previous dual u_i (a row shift
  * changes no plan: each row's mass is fixed) — the few-sources solver's nearest-point start is
@@ -119,6 +119,7 @@ export function otMeans(data: OtMeansData, k: number, options: OtMeansOptions = 
     const u = new Float64Array(k);
     let solves = 0;
     let plan: SparsePlan = { rows: new Int32Array(0), cols: new Int32Array(0), mass: new Float64Array(0) };
+    let planCosts = new Float64Array(0);
     let otCost = 0;
 
     // C and P for the current centroids; warm-started from the previous duals u.
@@ -135,8 +136,10 @@ export function otMeans(data: OtMeansData, k: number, options: OtMeansOptions = 
       if (r.status !== 'optimal') throw new Error(`otMeans: the exact solver ended with status ${r.status}`);
       for (let i = 0; i < k; i++) u[i] += r.u[i];
       plan = r.plan;
+      planCosts = new Float64Array(plan.mass.length);
+      costs.pairCosts(c, plan.rows, plan.cols, d, C, planCosts);
       otCost = 0;
-      for (let t = 0; t < plan.mass.length; t++) otCost += plan.mass[t] * C[plan.rows[t] * n + plan.cols[t]];
+      for (let t = 0; t < plan.mass.length; t++) otCost += plan.mass[t] * planCosts[t];
       solves++;
     };
 
@@ -159,7 +162,7 @@ export function otMeans(data: OtMeansData, k: number, options: OtMeansOptions = 
           if (s > 0) solve();
           const w = new Float64Array(plan.mass.length);
           for (let t = 0; t < w.length; t++) {
-            const ct = C[plan.rows[t] * n + plan.cols[t]];
+            const ct = planCosts[t];
             w[t] = plan.mass[t] / (ct > WEISZFELD_CLIP ? ct : WEISZFELD_CLIP);
           }
           costs.weightedMeans(plan.rows, plan.cols, w, WEISZFELD_CLIP, c);

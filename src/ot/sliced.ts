@@ -13,7 +13,7 @@
  */
 import type { Rng } from '../engine/random.js';
 import { SQ_DIST_FLOOR, type Points } from './cost.js';
-import { rowDotsF32, matMulF32 } from './gemm.js';
+import { projectT, matMulTN } from './gemm.js';
 import { makeSortScratch, radixSortFloat32 } from './sort.js';
 
 export interface DistanceResult {
@@ -77,10 +77,10 @@ export function sorted1dW1(xs: Float32Array, n: number, ys: Float32Array, m: num
   return total * inv;
 }
 
+/** Projections P×n: row p holds the n points projected on direction p (contiguous). */
 function project(x: Points, n: number, dirs: Float32Array, P: number, d: number): Float32Array {
   const out = new Float32Array(n * P);
-  if (x instanceof Float32Array) rowDotsF32(x, n, dirs, P, d, out);
-  else rowDotsF32(Float32Array.from(x), n, dirs, P, d, out);
+  projectT(dirs, P, x instanceof Float32Array ? x : Float32Array.from(x), n, d, out);
   return out;
 }
 
@@ -97,12 +97,13 @@ export function swd(x: Points, n: number, y: Points, m: number, d: number, rng: 
   const gProj = wantGrad ? new Float32Array(n * numProj) : null;
   let total = 0;
   for (let p = 0; p < numProj; p++) {
-    radixSortFloat32(px, p, numProj, n, xs, wantGrad ? xi : null, scratch);
-    radixSortFloat32(py, p, numProj, m, ys, null, scratch);
+    radixSortFloat32(px, p * n, 1, n, xs, wantGrad ? xi : null, scratch);
+    radixSortFloat32(py, p * m, 1, m, ys, null, scratch);
     if (gSorted && gProj) {
       gSorted.fill(0);
       total += sorted1dW1(xs, n, ys, m, gSorted, 1 / numProj);
-      for (let k = 0; k < n; k++) gProj[xi[k] * numProj + p] = gSorted[k];
+      const o = p * n;
+      for (let k = 0; k < n; k++) gProj[o + xi[k]] = gSorted[k];
     } else {
       total += sorted1dW1(xs, n, ys, m);
     }
@@ -110,7 +111,7 @@ export function swd(x: Points, n: number, y: Points, m: number, d: number, rng: 
   let gradX: Float64Array | null = null;
   if (gProj) {
     const g32 = new Float32Array(n * d);
-    matMulF32(gProj, n, numProj, dirs, d, g32);
+    matMulTN(gProj, numProj, n, dirs, d, g32);
     gradX = Float64Array.from(g32);
   }
   return { value: total / numProj, gradX };
@@ -129,8 +130,8 @@ export function fullDimSwd(x: Points, n: number, y: Points, m: number, d: number
   const inv = 1 / (n * m);
   let total = 0;
   for (let p = 0; p < numProj; p++) {
-    radixSortFloat32(px, p, numProj, n, xs, xi, scratch);
-    radixSortFloat32(py, p, numProj, m, ys, yi, scratch);
+    radixSortFloat32(px, p * n, 1, n, xs, xi, scratch);
+    radixSortFloat32(py, p * m, 1, m, ys, yi, scratch);
     quantileCoupling(n, m, (i, j, t) => {
       const a = xi[i] * d, b = yi[j] * d;
       let s = 0;
