@@ -132,7 +132,6 @@ export function otMeans(data: OtMeansData, k: number, options: OtMeansOptions = 
         for (let j = 0; j < n; j++) shifted[o + j] = C[o + j] + s;
       }
       const r = emd(k, n, shifted);
-      if (process.env.OTM_DEBUG) console.error('solve', r.log.solver, r.log.iterations, r.log.seconds.toFixed(3));
       if (r.status !== 'optimal') throw new Error(`otMeans: the exact solver ended with status ${r.status}`);
       for (let i = 0; i < k; i++) u[i] += r.u[i];
       plan = r.plan;
