@@ -53,12 +53,12 @@ export function encodePng(pixels: Uint8Array, width: number, height: number, cha
  * Decode an ordinary 8-bit, non-interlaced PNG (grey, grey+alpha, RGB, RGBA or palette) to
  * HWC RGB bytes, as PIL's convert('RGB') gives them (alpha and tRNS ignored, grey repeated,
  * palette expanded; colour profiles and gamma ignored). Returns null for any other PNG
- * (16-bit, low bit depths, interlaced), which the caller hands to libvips. Throws an Error
+ * (16-bit, low bit depths, interlaced, or more than `maxPixels`), which the caller hands to libvips. Throws an Error
  * (not a UserError: the caller names the file) when the file is damaged.
  * Why: a libvips pipeline costs about half a millisecond per image, which dominates
  * 60,000 28×28 images; inflating them here costs a few microseconds each.
  */
-export function decodePngRgb(file: Uint8Array): { rgb: Uint8Array; width: number; height: number } | null {
+export function decodePngRgb(file: Uint8Array, maxPixels = Infinity): { rgb: Uint8Array; width: number; height: number } | null {
   const buf = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
   if (buf.length < 8 || !buf.subarray(0, 8).equals(SIGNATURE)) return null;
   let pos = 8;
@@ -88,7 +88,7 @@ export function decodePngRgb(file: Uint8Array): { rgb: Uint8Array; width: number
     pos = start + len + 4;
   }
   if (colourType < 0) throw new Error('PNG has no header chunk');
-  if (depth !== 8 || interlace !== 0) return null;
+  if (depth !== 8 || interlace !== 0 || width * height > maxPixels) return null;
   const channels = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number | undefined>)[colourType];
   if (channels === undefined) throw new Error(`PNG colour type ${colourType} is invalid`);
   if (colourType === 3 && palette === null) throw new Error('palette PNG without a palette');

@@ -25,7 +25,7 @@ function oneSentence(err: string, re: RegExp): void {
 
 test('--help lists the data commands and says how flags are spelled', () => {
   const r = cli(['--help'], tmpdir());
-  assert.equal(r.code, 0);
+  assert.equal(r.code, 0, r.err);
   assert.match(r.out, /make-squares/);
   assert.match(r.out, /mnist-to-png/);
   assert.match(r.out, /--data_path/);
@@ -42,10 +42,10 @@ test('bad flags end with one sentence, a non-zero exit, and nothing written', ()
     assert.notEqual(unknown.code, 0);
     oneSentence(unknown.err, /unknown option '--bogus'/);
     const zero = cli(['make-squares', '--im_size', '0', '--out_dir', 'sq'], dir);
-    assert.equal(zero.code, 2);
+    assert.equal(zero.code, 2, zero.err);
     oneSentence(zero.err, /--im_size must be a positive integer, got "0"/);
     const raw = cli(['mnist-to-png', '--raw_dir', 'missing', '--out_dir', 'out'], dir);
-    assert.equal(raw.code, 2);
+    assert.equal(raw.code, 2, raw.err);
     oneSentence(raw.err, /missing does not exist/);
     const req = cli(['mnist-to-png', '--out_dir', 'out'], dir);
     assert.notEqual(req.code, 0);
@@ -63,7 +63,7 @@ test('make-squares with hyphenated aliases; mnist-to-png on tiny IDX files', () 
     assert.equal(sq.code, 0, sq.err);
     assert.deepEqual(readdirSync(join(dir, 'sq')).sort(), ['0.png', '1.png', '2.png', '3.png']); // range(0, 6, 4) squared
     const again = cli(['make-squares', '--out_dir', 'sq'], dir);
-    assert.equal(again.code, 2);
+    assert.equal(again.code, 2, again.err);
     oneSentence(again.err, /sq already exists and is not empty/);
     mkdirSync(join(dir, 'raw'));
     const images = (n: number): Buffer => {
@@ -80,7 +80,7 @@ test('make-squares with hyphenated aliases; mnist-to-png on tiny IDX files', () 
     writeFileSync(join(dir, 'raw', 'train-labels-idx1-ubyte.gz'), gzipSync(labels(3)));
     writeFileSync(join(dir, 'raw', 't10k-images-idx3-ubyte'), images(2));
     const noLabels = cli(['mnist-to-png', '--raw_dir', 'raw', '--out_dir', 'out'], dir);
-    assert.equal(noLabels.code, 2);
+    assert.equal(noLabels.code, 2, noLabels.err);
     oneSentence(noLabels.err, /no t10k-labels-idx1-ubyte/);
     assert.equal(existsSync(join(dir, 'out')), false);
     writeFileSync(join(dir, 'raw', 't10k-labels-idx1-ubyte'), labels(2));

@@ -51,6 +51,9 @@ test('16-bit and interlaced PNGs are left to libvips; damaged PNGs throw', async
   const g16 = await sharp(Buffer.from(pattern(w * h, 5)), { raw: { width: w, height: h, channels: 1 } }).toColourspace('grey16').png().toBuffer();
   assert.equal(decodePngRgb(g16), null);
   assert.equal(decodePngRgb(Buffer.from('not a png at all')), null);
+  const small = encodePng(pattern(w * h * 3, 3), w, h, 3);
+  assert.ok(decodePngRgb(small, w * h));
+  assert.equal(decodePngRgb(small, w * h - 1), null, 'larger than maxPixels: left to libvips');
   const good = encodePng(pattern(w * h * 3, 6), w, h, 3);
   assert.throws(() => decodePngRgb(good.subarray(0, good.length - 20)));
   const flipped = Buffer.from(good);
