@@ -118,9 +118,10 @@ function fastSqEuclidean(x: Points, n: number, y: Points, m: number, d: number, 
   const mu = new Float64Array(d);
   for (let j = 0; j < m; j++) { const o = j * d; for (let k = 0; k < d; k++) mu[k] += y[o + k]; }
   for (let k = 0; k < d; k++) mu[k] /= m;
+  const mu32 = Float32Array.from(mu); // the centre itself is arbitrary; only its use must be consistent
   const centre = (p: Points, rows: number): Float32Array => {
     const c = g.alloc(rows * d);
-    for (let i = 0; i < rows; i++) { const o = i * d; for (let k = 0; k < d; k++) c[o + k] = p[o + k] - mu[k]; }
+    if (p instanceof Float32Array) centreF32(p, rows, d, mu32, c); else centreF64(p, rows, d, mu, c);
     return c;
   };
   const xc = centre(x, n), yc = centre(y, m);
@@ -143,6 +144,20 @@ function fastSqEuclidean(x: Points, n: number, y: Points, m: number, d: number, 
     }
   } finally {
     g.release(dots); g.release(yc); g.release(xc);
+  }
+}
+
+function centreF32(p: Float32Array, rows: number, d: number, mu: Float32Array, c: Float32Array): void {
+  for (let i = 0; i < rows; i++) {
+    const o = i * d;
+    for (let k = 0; k < d; k++) c[o + k] = p[o + k] - mu[k];
+  }
+}
+
+function centreF64(p: Float64Array, rows: number, d: number, mu: Float64Array, c: Float32Array): void {
+  for (let i = 0; i < rows; i++) {
+    const o = i * d;
+    for (let k = 0; k < d; k++) c[o + k] = p[o + k] - mu[k];
   }
 }
 

@@ -64,7 +64,13 @@ export function parseNpy(buf: Uint8Array, path = '<buffer>'): NpyPoints {
   } else {
     throw new UserError(`${path} holds ${descr} values; expected float32, float64 or uint8 (little-endian)`);
   }
-  for (let k = 0; k < count; k++) if (!Number.isFinite(data[k])) throw new UserError(`${path} holds a NaN or infinite value (at flat index ${k})`);
+  let probe = 0;
+  for (let k = 0; k < count; k++) probe += data[k] * 0; // NaN as soon as any value is NaN or infinite
+  if (probe !== 0) {
+    let k = 0;
+    while (Number.isFinite(data[k])) k++;
+    throw new UserError(`${path} holds a NaN or infinite value (at flat index ${k})`);
+  }
   const n = shape[0];
   const [c, h, w] = shape.length === 2 ? [1, 1, shape[1]] : shape.length === 3 ? [1, shape[1], shape[2]] : [shape[1], shape[2], shape[3]];
   return { data, n, c, h, w, shape };
