@@ -15,3 +15,4 @@ export { otMeans, OT_MEANS_METHODS } from './ot/ot-means.js';
 export type { OtMeansData, OtMeansOptions, OtMeansResult, OtMeansIteration, OtMeansMethod } from './ot/ot-means.js';
 export { makeSquares, squaresDataset, writeSquares } from './data/squares.js';
 export { datasetFromImages } from './data/dataset.js';
+export * from './ot/index.js';
