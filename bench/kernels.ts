@@ -121,7 +121,7 @@ export async function run(args: string[]): Promise<void> {
     const gf = (s: number) => flop / s / 1e9;
     k.setThreads(1);
     const one = gf(timeIt(() => k.gemm(c.ta, c.tb, c.m, c.n, c.k, a, b, out, false), budget));
-    k.setThreads(maxThreads);
+    k.setThreads(maxThreads, false);
     const all = gf(timeIt(() => k.gemm(c.ta, c.tb, c.m, c.n, c.k, a, b, out, false), budget));
     const tsOut = new Float32Array(c.m * c.n);
     const tsg = gf(timeIt(() => tsKernels.gemm(c.ta, c.tb, c.m, c.n, c.k, a, b, tsOut, false), quick ? 0.1 : 0.3));
@@ -149,7 +149,10 @@ export async function run(args: string[]): Promise<void> {
   k.setThreads(1);
   const step1 = engineStep(reps);
   k.setThreads(maxThreads);
+  const before = k.poolStats();
   const stepAll = engineStep(reps);
+  const after = k.poolStats();
+  const serialShare = (after.serial - before.serial) / Math.max(1, after.serial - before.serial + after.parallel - before.parallel);
   let torchStep = '-', ratio = '-', torchNote = '';
   if (typeof torch !== 'string') {
     const r = spawnSync('/usr/bin/python3', ['-c', TORCH_STEP, String(reps)], { encoding: 'utf8' });
@@ -162,4 +165,5 @@ export async function run(args: string[]): Promise<void> {
   }
   console.log('');
   console.log(`FC-1024 critic WGAN-GP step, batch 64 (s): wasm 1 thr ${step1.toFixed(3)}  wasm ${maxThreads} thr ${stepAll.toFixed(3)}  torch ${torchStep}  speed-up vs torch ${ratio}${torchNote}`);
+  if (serialShare > 0) console.log(`(the machine was busy: ${(100 * serialShare).toFixed(0)}% of the large products ran on one thread because the pool did not pay)`);
 }

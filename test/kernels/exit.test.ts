@@ -21,7 +21,7 @@ test('importing the package and the wasm backend does not keep the process alive
 
 test('a process whose worker threads ran a product exits at once', () => {
   const r = runScript(`import { wasmKernels } from ${JSON.stringify(wasmIndex)};
-    const k = wasmKernels(); k.setThreads(2);
+    const k = wasmKernels(); k.setThreads(2, false);
     const a = k.alloc('float32', 512 * 512), c = k.alloc('float32', 512 * 512);
     k.gemm(false, false, 512, 512, 512, a, a, c, false);
     await new Promise((r) => setTimeout(r, 200));

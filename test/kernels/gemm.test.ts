@@ -43,7 +43,7 @@ test('wasm backend is available on this runtime', () => {
 for (const threads of [1, 2]) {
   test(`gemm matches a float64 triple loop on awkward shapes (${threads} thread(s))`, () => {
     assert.ok(k);
-    k.setThreads(threads);
+    k.setThreads(threads, false);
     const rng = new Rng(7 + threads);
     for (const [m, n, kk] of shapes) {
       for (const ta of [false, true]) for (const tb of [false, true]) for (const acc of [false, true]) {
@@ -63,7 +63,7 @@ test('gemm on large products split across threads agrees with the TypeScript bac
   assert.ok(k);
   const rng = new Rng(3);
   for (const threads of [1, 2]) {
-    k.setThreads(threads);
+    k.setThreads(threads, false);
     for (const [m, n, kk, ta, tb] of [[64, 1000, 300, false, true], [300, 257, 64, true, false], [129, 515, 270, false, false]] as const) {
       const a = fill(k.alloc('float32', m * kk) as Float32Array, rng);
       const b = fill(k.alloc('float32', kk * n) as Float32Array, rng);
@@ -76,9 +76,14 @@ test('gemm on large products split across threads agrees with the TypeScript bac
   }
 });
 
+test('non-adaptive two-thread products went through the pool', () => {
+  assert.ok(k);
+  assert.ok(k.poolStats().parallel > 0);
+});
+
 test('gemm copies foreign arrays and subarray views in and out', () => {
   assert.ok(k);
-  k.setThreads(2);
+  k.setThreads(2, false);
   const rng = new Rng(11);
   const [m, n, kk] = [70, 150, 90];
   const a = fill(new Float32Array(m * kk), rng);

@@ -28,8 +28,11 @@ export interface WasmKernels extends Kernels {
   release(arr: FloatArray): void;
   /** Bytes held by live tensors / reserved from the memory. */
   memoryStats(): { liveBytes: number; reservedBytes: number; memoryBytes: number };
-  /** Runs later products on `threads` threads (1 = main thread only); for benchmarks. */
-  setThreads(threads: number): void;
+  /** Runs later products on `threads` threads (1 = main thread only). With `adaptive` false
+   *  the pool is used even when it does not pay (tests, kernel benchmarks). */
+  setThreads(threads: number, adaptive?: boolean): void;
+  /** Products run on the pool / run serially because the pool did not pay. */
+  poolStats(): { parallel: number; serial: number };
 }
 
 /** Chunk grid for a product: rows and columns per chunk, so every thread gets several chunks. */
@@ -55,14 +58,25 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
   const mainScratch = heap.reserve(scratchBytes);
   let threads = Pool.defaultThreads();
   const pools = new Map<number, Pool>();
+  let adaptive = true;
 
   function gemmInMemory(transA: boolean, transB: boolean, m: number, n: number, k: number,
     a: number, b: number, c: number, accumulate: boolean): void {
     const macs = m * n * k;
-    const t = macs >= PARALLEL_MIN_MACS ? threads : 1;
+    let t = macs >= PARALLEL_MIN_MACS ? threads : 1;
+    let pool: Pool | undefined;
+    if (t > 1) {
+      pool = pools.get(t);
+      if (pool === undefined) {
+        pool = new Pool(rt, t, scratchBytes, mainScratch);
+        pool.adaptive = adaptive;
+        pools.set(t, pool);
+      }
+      if (!pool.worthIt()) t = 1;
+    }
     const [mb, nb] = planChunks(m, n, t);
     const rows = Math.ceil(m / mb), cols = Math.ceil(n / nb);
-    if (t === 1 || rows * cols === 1) {
+    if (pool === undefined || t === 1 || rows * cols === 1) {
       for (let i0 = 0; i0 < m; i0 += mb) {
         for (let j0 = 0; j0 < n; j0 += nb) {
           ex.gemmChunk(+transA, +transB, m, n, k, a, b, c, +accumulate,
@@ -71,8 +85,6 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       }
       return;
     }
-    let pool = pools.get(t);
-    if (pool === undefined) { pool = new Pool(rt, t, scratchBytes, mainScratch); pools.set(t, pool); }
     pool.run(OP_GEMM, [+transA, +transB, m, n, k, a, b, c, +accumulate, mb, nb, cols], rows * cols);
   }
 
@@ -149,8 +161,16 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       return { liveBytes: heap.liveBytes, reservedBytes: heap.reservedBytes, memoryBytes: rt.memory.buffer.byteLength };
     },
 
-    setThreads(t: number) {
+    setThreads(t: number, adaptiveThreads = true) {
       threads = Math.max(1, Math.floor(t));
+      adaptive = adaptiveThreads;
+      for (const p of pools.values()) p.adaptive = adaptive;
+    },
+
+    poolStats() {
+      let parallel = 0, serial = 0;
+      for (const p of pools.values()) { parallel += p.parallelRuns; serial += p.serialRuns; }
+      return { parallel, serial };
     },
   };
   return kernels;

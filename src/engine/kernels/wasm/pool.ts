@@ -11,6 +11,9 @@ import { availableParallelism } from 'node:os';
 import { CTL_INTS, DONE, GEN, NCHUNKS, OP, P, TICKET, work } from './jobs.js';
 import type { WasmRuntime } from './runtime.js';
 
+const MIN_SPEEDUP = 1.15;
+const SERIAL_STRETCH = 200;
+
 export class Pool {
   readonly threads: number;
   private readonly ctl: Int32Array;
@@ -18,6 +21,13 @@ export class Pool {
   private readonly workers: Worker[] = [];
   private started = false;
   private gen = 0;
+  private speedup = 2;
+  private skip = 0;
+  /** Whether to fall back to one thread while parallel jobs do not pay (see worthIt). */
+  adaptive = true;
+  /** Jobs run on all threads / products run serially by the adaptive rule. */
+  parallelRuns = 0;
+  serialRuns = 0;
 
   constructor(private readonly rt: WasmRuntime, threads: number, private readonly scratchBytes: number,
     readonly mainScratch: number) {
@@ -60,11 +70,28 @@ export class Pool {
     Atomics.store(ctl, TICKET, gen << 16);
     Atomics.store(ctl, GEN, gen);
     Atomics.notify(ctl, GEN);
-    work(ctl, this.u32, this.rt.exports, this.mainScratch, gen);
+    this.parallelRuns++;
+    const t0 = performance.now();
+    const mine = work(ctl, this.u32, this.rt.exports, this.mainScratch, gen);
+    const t1 = performance.now();
     for (;;) {
       const d = Atomics.load(ctl, DONE);
       if (d >= nChunks) break;
       Atomics.wait(ctl, DONE, d, 50);
     }
+    // Speed-up of this job over the main thread alone, from the main thread's time per chunk.
+    const elapsed = performance.now() - t0;
+    const s = mine === 0 || elapsed <= 0 ? this.threads : Math.min(this.threads, ((t1 - t0) / mine) * nChunks / elapsed);
+    this.speedup = 0.8 * this.speedup + 0.2 * s;
+    if (this.speedup < MIN_SPEEDUP) { this.skip = SERIAL_STRETCH; this.speedup = 1.6; }
+  }
+
+  /** False while recent parallel jobs did not beat the main thread alone (a machine busy with
+   *  other processes, whose threads then mostly wait for each other); the caller then runs
+   *  serially, and the pool is tried again after SERIAL_STRETCH products. */
+  worthIt(): boolean {
+    if (!this.adaptive) return true;
+    if (this.skip > 0) { this.skip--; this.serialRuns++; return false; }
+    return true;
   }
 }
