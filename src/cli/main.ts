@@ -23,11 +23,16 @@ const commands: Array<() => Promise<{ register: Register }>> = [
   () => import('./metrics.js'),
 ];
 
+/** commander's messages as one line: no `error:` prefix, its "(Did you mean …?)" joined on. */
+function oneLine(message: string): string {
+  return message.replace(/^error: /, '').replace(/\s*\n\s*\(Did you mean/g, ' (did you mean').trim();
+}
+
 export async function buildProgram(): Promise<Command> {
   const program = new Command('discrete-gans')
     .description('Wasserstein GANs with discrete generators, and exact optimal transport between image sets')
     .showHelpAfterError(false)
-    .configureOutput({ outputError: (str, write) => write(`discrete-gans: ${str.replace(/^error: /, '')}`) })
+    .configureOutput({ outputError: (str, write) => write(`discrete-gans: ${oneLine(str)}\n`) })
     .addHelpText('after', '\nFlags use the reference spellings (--data_path); hyphenated spellings (--data-path) are accepted too.')
     .exitOverride();
   for (const load of commands) (await load()).register(program);

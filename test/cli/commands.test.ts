@@ -41,6 +41,9 @@ test('bad flags end with one sentence, a non-zero exit, and nothing written', ()
     const unknown = cli(['make-squares', '--bogus'], dir);
     assert.notEqual(unknown.code, 0);
     oneSentence(unknown.err, /unknown option '--bogus'/);
+    const typo = cli(['make-squares', '--out_dri', 'x'], dir);
+    assert.notEqual(typo.code, 0);
+    oneSentence(typo.err, /unknown option '--out_dri' \(did you mean --out_dir\?\)/);
     const zero = cli(['make-squares', '--im_size', '0', '--out_dir', 'sq'], dir);
     assert.equal(zero.code, 2, zero.err);
     oneSentence(zero.err, /--im_size must be a positive integer, got "0"/);
