@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   engine: () => import('./engine.js'),
   train: () => import('./train.js'),
   ot: () => import('./ot.js'),
+  'ot-means': () => import('./ot-means.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);
