@@ -143,8 +143,13 @@ function gram(A: Float64Array, rows: number, d: number, out: Float64Array, c: nu
 
 function sumSqrtEig(G: Float64Array, k: number): number {
   const ev = symmetricEigenvalues(G, k);
+  // Eigenvalues at round-off level (rank-deficient covariances) are zeros: their square roots
+  // would otherwise add ~sqrt(1e-16·max) of noise each.
+  let max = 0;
+  for (let i = 0; i < k; i++) if (ev[i] > max) max = ev[i];
+  const floor = 1e-13 * max;
   let s = 0;
-  for (let i = 0; i < k; i++) s += Math.sqrt(ev[i] > 0 ? ev[i] : 0);
+  for (let i = 0; i < k; i++) s += ev[i] > floor ? Math.sqrt(ev[i]) : 0;
   return s;
 }
 

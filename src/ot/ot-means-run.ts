@@ -155,7 +155,7 @@ async function writeLossesPlot(path: string, records: readonly MetricsRecord[]):
       data: { values },
       mark: { type: 'line', point: { filled: true, size: 40, color: '#d62728' }, color: '#d62728' },
       encoding: {
-        x: { field: 'iteration', type: 'quantitative', title: 'iteration' },
+        x: { field: 'iteration', type: 'quantitative', title: 'iteration', axis: { tickMinStep: 1, format: 'd' } },
         y: { field: 'value', type: 'quantitative', title: key.replace('_fixed_noise_gen_to_train', ''), scale: { zero: false } },
       },
     };

@@ -1,0 +1,142 @@
+// The other distances against independent values: Fréchet distance of 1-D sets by its closed
+// form and of d-dim sets through both the d×d and the sample-space routes; MMD and nn by brute
+// force; Sinkhorn's marginals, its limit at small ε, and its honest convergence flag; cost
+// matrices (both the float64 loops and the float32 product path) against direct float64 sums,
+// with exact zeros for identical points; the .npy reader.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../../src/engine/random.js';
+import { frechetDistance, mmd, nearestNeighbour } from '../../src/ot/distances.js';
+import { sinkhorn } from '../../src/ot/sinkhorn.js';
+import { emd } from '../../src/ot/lp/emd.js';
+import { euclideanCost, sqEuclideanCost } from '../../src/ot/cost.js';
+import { parseNpy } from '../../src/ot/io/npy.js';
+import { UserError } from '../../src/util/errors.js';
+
+const normals = (rng: Rng, len: number, scale = 1, shift = 0): Float64Array => {
+  const a = new Float64Array(len);
+  for (let i = 0; i < len; i++) a[i] = shift + scale * rng.normal();
+  return a;
+};
+
+test('fd in one dimension is (μx − μy)² + (σx − σy)²', () => {
+  const rng = new Rng(1);
+  const x = normals(rng, 40, 2, 1), y = normals(rng, 25, 0.5, -1);
+  const stat = (a: Float64Array): [number, number] => {
+    const mu = a.reduce((s, v) => s + v, 0) / a.length;
+    const v = a.reduce((s, t) => s + (t - mu) ** 2, 0) / (a.length - 1);
+    return [mu, Math.sqrt(v)];
+  };
+  const [mx, sx] = stat(x), [my, sy] = stat(y);
+  const want = (mx - my) ** 2 + (sx - sy) ** 2;
+  assert.ok(Math.abs(frechetDistance(x, 40, y, 25, 1).value - want) < 1e-10 * want);
+});
+
+test('fd: the d×d route and the few-samples route agree, and stay finite with fewer samples than dimensions', () => {
+  const rng = new Rng(2);
+  // d = 6 < n, m: d×d route; compare with the same sets padded by zero columns to d = 40 (> n, m): sample route.
+  const n = 12, m = 15, d = 6, D = 40;
+  const x = normals(rng, n * d), y = normals(rng, m * d, 1.5, 0.3);
+  const pad = (a: Float64Array, rows: number): Float64Array => {
+    const out = new Float64Array(rows * D);
+    for (let i = 0; i < rows; i++) out.set(a.subarray(i * d, i * d + d), i * D);
+    return out;
+  };
+  const small = frechetDistance(x, n, y, m, d).value;
+  const big = frechetDistance(pad(x, n), n, pad(y, m), m, D).value;
+  assert.ok(Number.isFinite(big) && Math.abs(small - big) < 1e-8 * small, `${small} vs ${big}`);
+  assert.equal(frechetDistance(x, n, x, n, d).value < 1e-9, true);
+});
+
+test('mmd and nn equal their brute-force definitions', () => {
+  const rng = new Rng(3);
+  const n = 7, m = 9, d = 3, sigma = 0.8;
+  const x = normals(rng, n * d, 0.5), y = normals(rng, m * d, 0.5, 0.2);
+  const k = (a: Float64Array, i: number, b: Float64Array, j: number): number => {
+    let s = 0;
+    for (let t = 0; t < d; t++) s += (a[i * d + t] - b[j * d + t]) ** 2;
+    return Math.exp(-s / (2 * sigma * sigma));
+  };
+  let kxx = 0, kyy = 0, kxy = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) kxx += k(x, i, x, j) / (n * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) kyy += k(y, i, y, j) / (m * m);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) kxy += k(x, i, y, j) / (n * m);
+  assert.ok(Math.abs(mmd(x, n, y, m, d, sigma).value - (kxx + kyy - 2 * kxy)) < 1e-12);
+  let s = 0;
+  for (let j = 0; j < m; j++) {
+    let best = Infinity;
+    for (let i = 0; i < n; i++) { let q = 0; for (let t = 0; t < d; t++) q += (x[i * d + t] - y[j * d + t]) ** 2; best = Math.min(best, Math.sqrt(q)); }
+    s += best / m;
+  }
+  assert.ok(Math.abs(nearestNeighbour(x, n, y, m, d).value - s) < 1e-12);
+});
+
+test('sinkhorn meets its marginals, approaches exact transport as ε shrinks, and reports non-convergence', () => {
+  const rng = new Rng(4);
+  const n = 6, m = 8;
+  const M = new Float64Array(n * m).map(() => rng.uniform());
+  const exact = emd(n, m, M).cost;
+  const r = sinkhorn(n, m, M, 1e-3);
+  assert.ok(r.converged);
+  for (let i = 0; i < n; i++) { let s = 0; for (let j = 0; j < m; j++) s += r.plan[i * m + j]; assert.ok(Math.abs(s - 1 / n) < 1e-8); }
+  for (let j = 0; j < m; j++) { let s = 0; for (let i = 0; i < n; i++) s += r.plan[i * m + j]; assert.ok(Math.abs(s - 1 / m) < 1e-12); }
+  assert.ok(r.cost >= exact - 1e-9 && r.cost - exact < 0.01 * exact, `${r.cost} vs exact ${exact}`);
+  const big = sinkhorn(n, m, M, 0.5);
+  assert.ok(big.cost > r.cost);
+  const capped = sinkhorn(n, m, M, 1e-4, { maxIter: 1, tol: 1e-15 });
+  assert.equal(capped.converged, false);
+});
+
+function directSq(x: Float32Array, i: number, y: Float32Array, j: number, d: number): number {
+  let s = 0;
+  for (let k = 0; k < d; k++) s += (x[i * d + k] - y[j * d + k]) ** 2;
+  return s;
+}
+
+test('cost matrices match direct float64 sums (small: float64 loops; large: float32 product path) with exact zeros', () => {
+  const rng = new Rng(5);
+  for (const [n, m, d] of [[5, 7, 3], [64, 1100, 256]]) {
+    const x = new Float32Array(n * d), y = new Float32Array(m * d);
+    rng.fillUniform(x, -1, 1); rng.fillUniform(y, -1, 1);
+    for (let k = 0; k < d; k++) { y[3 * d + k] = x[k]; y[4 * d + k] = x[k] + (k === 0 ? 1e-3 : 0); } // identical and near points
+    const C = sqEuclideanCost(x, n, y, m, d);
+    assert.equal(C[3], 0);
+    let worst = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
+      const want = directSq(x, i, y, j, d);
+      worst = Math.max(worst, Math.abs(C[i * m + j] - want) / Math.max(want, 1e-300));
+    }
+    assert.ok(worst < 1e-6, `worst relative error ${worst} at ${n}×${m}×${d}`);
+    const E = euclideanCost(x, n, y, m, d);
+    assert.equal(E[3], 1e-5); // sqrt of the 1e-10 floor
+  }
+});
+
+function npyBytes(descr: string, shape: number[], body: Uint8Array, fortran = false): Uint8Array {
+  let header = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  while ((10 + header.length + 1) % 64 !== 0) header += ' ';
+  header += '\n';
+  const out = new Uint8Array(10 + header.length + body.length);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 255, header.length >> 8]);
+  out.set(Buffer.from(header, 'latin1'), 10);
+  out.set(body, 10 + header.length);
+  return out;
+}
+
+test('.npy files: float32, float64 and uint8 in C order; clear errors otherwise', () => {
+  const f32 = Float32Array.from([1, 2, 3, 4, 5, 6]);
+  const a = parseNpy(npyBytes('<f4', [2, 3], new Uint8Array(f32.buffer)));
+  assert.deepEqual([a.n, a.c, a.h, a.w], [2, 1, 1, 3]);
+  assert.deepEqual(Array.from(a.data), [1, 2, 3, 4, 5, 6]);
+  const f64 = Float64Array.from([0.5, -1, 2, 3]);
+  const b = parseNpy(npyBytes('<f8', [1, 1, 2, 2], new Uint8Array(f64.buffer)));
+  assert.deepEqual([b.n, b.c, b.h, b.w], [1, 1, 2, 2]);
+  assert.deepEqual(Array.from(b.data), [0.5, -1, 2, 3]);
+  const u = parseNpy(npyBytes('|u1', [1, 2, 2], Uint8Array.from([0, 255, 51, 204])));
+  assert.deepEqual(Array.from(u.data).map((v) => Math.round(v * 1e6) / 1e6), [-1, 1, -0.6, 0.6]);
+  assert.throws(() => parseNpy(npyBytes('<f4', [2, 3], new Uint8Array(f32.buffer), true)), (e: unknown) => e instanceof UserError && /Fortran/.test((e as Error).message));
+  assert.throws(() => parseNpy(npyBytes('<i8', [1, 1], new Uint8Array(8))), /expected float32/);
+  assert.throws(() => parseNpy(npyBytes('<f4', [1, 2], new Uint8Array(Float32Array.from([1, NaN]).buffer))), /NaN/);
+  assert.throws(() => parseNpy(npyBytes('<f4', [4], new Uint8Array(16))), /expected N×D/);
+  assert.throws(() => parseNpy(Uint8Array.from([1, 2, 3])), /not a .npy/);
+});
