@@ -69,6 +69,17 @@ function formatValue(v: number): string {
   return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : String(Number(v.toPrecision(5)));
 }
 
+/** Raw points drawn per chart at most (longer series are thinned evenly, keeping the last). */
+export const MAX_RAW_POINTS = 2000;
+
+function thin<T>(points: readonly T[], max: number): T[] {
+  if (points.length <= max) return [...points];
+  const stride = Math.ceil(points.length / max);
+  const out = points.filter((_, i) => i % stride === 0);
+  if (out[out.length - 1] !== points[points.length - 1]) out.push(points[points.length - 1]);
+  return out;
+}
+
 /** The Vega-Lite chart of one series. */
 export function chartSpec(series: Series, windowWidth = 100): TopLevelSpec {
   const last = series.points[series.points.length - 1];
@@ -88,7 +99,7 @@ export function chartSpec(series: Series, windowWidth = 100): TopLevelSpec {
     ...base,
     layer: [
       {
-        data: { values: series.points },
+        data: { values: thin(series.points, MAX_RAW_POINTS) },
         mark: { type: 'line', color: '#9ecae1', strokeWidth: 1 },
         encoding: { x, y: { field: 'value', type: 'quantitative', title: series.key, scale: { zero: false } } },
       },
