@@ -44,6 +44,9 @@ export interface Kernels {
   /** Zeroed storage for a new tensor. A backend may place it in its own memory (a wasm heap)
    *  so that its kernels read it without copying. Every tensor's storage comes from here. */
   alloc(dtype: DType, length: number): FloatArray;
+  /** Optional hint: storage from `alloc` that nobody will use again (scratch buffers of an
+   *  op) may be reused at once. Callers never pass tensor storage that could still be read. */
+  release?(arr: FloatArray): void;
 
   /** C (m×n) = op(A)·op(B), or C += op(A)·op(B) when `accumulate`. op(A) is m×k: A is stored
    *  m×k, or k×m when `transA`; op(B) is k×n: B is stored k×n, or n×k when `transB`. */

@@ -48,6 +48,7 @@ function batchCols(x: Tensor, geo: Geom, kh: number, kw: number, oh: number, ow:
     k.im2col(x.data.subarray(i * c * h * wd, (i + 1) * c * h * wd), c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, tmp);
     for (let r = 0; r < K; r++) out.set(tmp.subarray(r * P, (r + 1) * P), r * n * P + i * P);
   }
+  k.release?.(tmp);
   return out;
 }
 
@@ -73,8 +74,12 @@ function convForward(x: Tensor, w: Tensor, g: Geom, oh: number, ow: number): Ten
   const K = c * kh * kw, NP = n * oh * ow;
   const k = getKernels();
   const y = k.alloc(x.dtype, oc * NP);
-  k.gemm(false, false, oc, NP, K, w.data, batchCols(x, g, kh, kw, oh, ow), y, false);
-  return batchFirst(y, [n, oc, oh, ow], x.dtype);
+  const cols = batchCols(x, g, kh, kw, oh, ow);
+  k.gemm(false, false, oc, NP, K, w.data, cols, y, false);
+  k.release?.(cols);
+  const out = batchFirst(y, [n, oc, oh, ow], x.dtype);
+  k.release?.(y);
+  return out;
 }
 
 /** Raw adjoint of convForward in x: x (N×C×H×W) = col2im(Wᵀ · g) per image. */
@@ -84,12 +89,16 @@ function convAdjoint(gy: Tensor, w: Tensor, geo: Geom, h: number, wd: number): T
   const k = getKernels();
   const x = zeros([n, c, h, wd], gy.dtype);
   const cols = k.alloc(gy.dtype, K * n * P);
-  k.gemm(true, false, K, n * P, oc, w.data, channelsFirst(gy), cols, false);
+  const g = channelsFirst(gy);
+  k.gemm(true, false, K, n * P, oc, w.data, g, cols, false);
+  k.release?.(g);
   const col = k.alloc(gy.dtype, K * P);
   for (let i = 0; i < n; i++) {
     k.copyStrided([K, P], cols.subarray(i * P), [n * P, 1], col);
     k.col2im(col, c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, x.data.subarray(i * c * h * wd, (i + 1) * c * h * wd));
   }
+  k.release?.(col);
+  k.release?.(cols);
   return x;
 }
 
@@ -98,7 +107,11 @@ function convWeight(x: Tensor, gy: Tensor, geo: Geom, kh: number, kw: number): T
   const c = x.shape[1], [n, oc, oh, ow] = gy.shape;
   const K = c * kh * kw;
   const w = zeros([oc, c, kh, kw], x.dtype);
-  getKernels().gemm(false, true, oc, K, n * oh * ow, channelsFirst(gy), batchCols(x, geo, kh, kw, oh, ow), w.data, false);
+  const k = getKernels();
+  const g = channelsFirst(gy), cols = batchCols(x, geo, kh, kw, oh, ow);
+  k.gemm(false, true, oc, K, n * oh * ow, g, cols, w.data, false);
+  k.release?.(g);
+  k.release?.(cols);
   return w;
 }
 
