@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   train: () => import('./train.js'),
   ot: () => import('./ot.js'),
   'ot-means': () => import('./ot-means.js'),
+  'direct-losses': () => import('./direct-losses.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);
