@@ -3,7 +3,7 @@
  * (SPEC §2; `--gray_scale` uses the same formula 0.2989·R + 0.587·G + 0.114·B as training,
  * where the reference's script averages the three channels), run `otMeans`, and write
  * `outputs/[<project_name>/]<train_name>/`:
- * - `args.txt` (the settings, JSON);
+ * - `args.txt` (the settings under the reference's flag names, JSON);
  * - `images/otMeans-<i>.png`: grid of the first 64 centroids after i completed iterations
  *   (0 = the starting noise), as torchvision's save_image draws it;
  * - `images/centroids/<i>.png`: every final centroid as its own image (any k);
@@ -94,7 +94,12 @@ export async function runOtMeans(c: OtMeansRunConfig): Promise<{ folder: string;
   const images = join(folder, 'images');
   mkdirSync(join(images, 'centroids'), { recursive: true });
   mkdirSync(join(folder, 'plots'), { recursive: true });
-  writeWhole(join(folder, 'args.txt'), JSON.stringify({ command: 'ot-means', ...c, trainName, log: undefined, tty: undefined, cache: undefined }, null, 2) + '\n');
+  const args = {
+    data_path: c.dataPath, center_crop: c.centerCrop ?? null, limit_data: c.limitData ?? null, gray_scale: c.grayScale,
+    k: c.k, im_size: c.imSize, min_method: c.method, n_iters: c.iterations, project_name: c.projectName ?? null,
+    train_name: trainName, seed: c.seed, outputs_dir: c.outputsDir, overwrite: c.overwrite,
+  };
+  writeWhole(join(folder, 'args.txt'), JSON.stringify(args, null, 2) + '\n');
   const metrics = new MetricsLog(join(folder, 'metrics.jsonl'));
 
   const ch = ds.channels, side = ds.size, d = ds.imageLength;

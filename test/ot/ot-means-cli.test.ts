@@ -46,7 +46,8 @@ test('ot-means writes grids, every centroid, metrics.jsonl and the plot under ou
     assert.ok(existsSync(join(run, 'plots', 'Losses.png')));
     const args = JSON.parse(readFileSync(join(run, 'args.txt'), 'utf8'));
     assert.equal(args.k, 5);
-    assert.equal(args.method, 'mean');
+    assert.equal(args.min_method, 'mean');
+    assert.equal(args.train_name, 'sq_M-mean_I-16_K-5');
     const lines = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(lines.map((l) => l.iteration), [0, 1, 2]);
     for (const l of lines) {
