@@ -118,6 +118,9 @@ export async function loadImageFolder(opts: LoadImageFolderOptions): Promise<Ima
     if (cached !== null && cached.count === listing.files.length && cached.size === opts.imSize && cached.grayScale === opts.grayScale) return cached;
   }
   const names = listing.files.map((f) => f.name);
+  if (names.length >= 1000) {
+    log(`decoding ${names.length} images from ${opts.dataPath}` + (path !== null ? ' (once: the result is cached in ' + cacheDir + ')' : ''));
+  }
   const dataset = await decodeAll(folder, names, transform, maxFloatBytes, opts, log);
   if (path !== null) {
     try {
