@@ -3,7 +3,8 @@
  * `discrete-gans mnist-to-png`) loaded at 28×28 grey, first with an empty cache (decode) and
  * then from the cache. Goals (issue 2): < 30 s first time, < 3 s cached.
  *
- * Usage: npm run bench data [PNG_FOLDER]   (default /tmp/fmnist/training; skipped if absent)
+ * Usage: npm run bench data [PNG_FOLDER] [IM_SIZE]   (default /tmp/fmnist/training and 28;
+ * skipped if the folder is absent). IM_SIZE 64 measures the resized (float32) path.
  * Uses a fresh temporary cache folder so the first load really decodes.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -19,7 +20,8 @@ export async function run(args: string[]): Promise<void> {
   }
   const cache = mkdtempSync(join(tmpdir(), 'dg-bench-cache-'));
   try {
-    const opts = { dataPath: folder, imSize: 28, grayScale: true, cache, log: () => undefined };
+    const imSize = args[1] !== undefined ? Number(args[1]) : 28;
+    const opts = { dataPath: folder, imSize, grayScale: true, cache, log: () => undefined };
     let t = performance.now();
     const first = await loadImageFolder(opts);
     const tFirst = (performance.now() - t) / 1000;
