@@ -77,6 +77,8 @@ export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Pr
   })();
   checkArch('generator', '--gen_arch', c.genArch, generatorNames());
   if (loss.needsCritic && c.dStepEvery > 0) checkArch('discriminator', '--disc_arch', c.discArch, discriminatorNames());
+  if (!loss.needsCritic && c.gpWeight > 0) throw new UserError(`--gp_weight penalises a critic, but ${c.lossFunction} trains the generator directly without one`);
+  if (!loss.needsCritic && c.dStepEvery > 0 && !c.resumeLastCkpt) log(`note: ${c.lossFunction} needs no critic, so none is built (--D_step_every is ignored)`);
   if (loss.needsCritic && c.dStepEvery <= 0) log(`note: --D_step_every ${c.dStepEvery} disables the critic, so the generator of ${c.lossFunction} receives no gradient`);
   const metrics: FullBatchMetric[] = resolveFullBatchMetrics(c.fullBatchMetrics, log);
   const trainName = c.trainName ?? composeRunName({ ...c, zPrior: c.zPrior });
