@@ -86,3 +86,15 @@ test('bad inputs are refused', () => {
   assert.throws(() => emd(2, 2, new Float64Array([0, 1, NaN, 2])), /NaN/);
   assert.throws(() => emd([0.5, 0.5], [0.2, 0.2], new Float64Array(4)), /equal positive sums/);
 });
+
+test('few sources against many (balancing start) equals the network simplex, with ties and duplicates', () => {
+  const rng = new Rng(15);
+  for (const [n, m, kind] of [[6, 300, 'ties'], [300, 6, 'ties'], [8, 500, 'real'], [5, 250, 'dups']] as const) {
+    const M = randomCost(rng, n, m, kind);
+    const a = emd(n, m, M, { solver: 'network-simplex' });
+    const b = emd(n, m, M);
+    assert.equal(b.log.solver, 'few-sources');
+    assert.ok(Math.abs(a.cost - b.cost) <= 1e-12 * Math.max(1, a.cost), `${n}x${m} ${kind}: ${a.cost} vs ${b.cost}`);
+    checkResult(M, n, m, uniform(n), uniform(m), b);
+  }
+});
