@@ -40,8 +40,11 @@ export interface OtMeansRunConfig {
   outputsDir: string;
   seed: number;
   overwrite: boolean;
-  /** Where notices go (default stderr); the progress bar draws on stderr when it is a TTY. */
+  /** Where notices and per-iteration lines go (default stderr); the progress bar draws on
+   *  stderr instead when it is a TTY. */
   log?: (line: string) => void;
+  /** Where the final summary (Σ P·C, W1, the folder) goes (default stdout). */
+  out?: (line: string) => void;
   tty?: boolean;
   /** false disables the decoded-set cache (tests). */
   cache?: boolean | string;
@@ -143,7 +146,7 @@ export async function runOtMeans(c: OtMeansRunConfig): Promise<{ folder: string;
   }
   await Promise.all(pending);
   await writeLossesPlot(join(folder, 'plots', 'Losses.png'), records);
-  log(`OT cost Σ P·C = ${result.otCost.toPrecision(8)} (C = ‖c − x‖ / ${d}); W1 = ${result.w1.toPrecision(8)} after ${c.iterations} iterations of ${c.method}; outputs in ${folder} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  (c.out ?? ((line: string) => process.stdout.write(`${line}\n`)))(`OT cost Σ P·C = ${result.otCost.toPrecision(8)} (C = ‖c − x‖ / ${d}); W1 = ${result.w1.toPrecision(8)} after ${c.iterations} iterations of ${c.method}; outputs in ${folder} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   return { folder, result };
 }
 

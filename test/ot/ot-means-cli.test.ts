@@ -39,6 +39,7 @@ test('ot-means writes grids, every centroid, metrics.jsonl and the plot under ou
   try {
     const r = cli(['--data_path', data, '--gray_scale', '--im_size', '16', '--k', '5', '--n_iters', '2', '--min_method', 'mean'], dir);
     assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^OT cost Σ P·C = [\d.e-]+ .*W1 = [\d.e-]+ after 2 iterations of mean/);
     const run = join(dir, 'outputs', 'sq_M-mean_I-16_K-5');
     assert.ok(existsSync(run), `no ${run}: ${readdirSync(join(dir, 'outputs'))}`);
     assert.deepEqual(readdirSync(join(run, 'images')).sort(), ['centroids', 'otMeans-0.png', 'otMeans-1.png', 'otMeans-2.png']);
