@@ -57,6 +57,7 @@ export class Tensor {
   constructor(data: FloatArray, shape: Shape, dtype?: DType) {
     checkShape(shape);
     this.dtype = dtype ?? (data instanceof Float32Array ? 'float32' : 'float64');
+    if ((this.dtype === 'float32') !== (data instanceof Float32Array)) throw new Error(`tensor data is a ${data.constructor.name} but the dtype says ${this.dtype}`);
     if (data.length !== sizeOf(shape)) throw new Error(`tensor data of length ${data.length} does not fit shape ${shapeStr(shape)}`);
     this.data = data;
     this.shape = Object.freeze([...shape]);
