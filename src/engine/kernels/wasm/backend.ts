@@ -27,7 +27,7 @@ export interface WasmKernels extends Kernels {
   /** Returns a float32 array from alloc to the heap at once (it must not be used afterwards). */
   release(arr: FloatArray): void;
   /** Bytes held by live tensors / reserved from the memory. */
-  memoryStats(): { liveBytes: number; reservedBytes: number; memoryBytes: number };
+  memoryStats(): { liveBytes: number; reservedBytes: number; memoryBytes: number; collections: number; collectMs: number };
   /** Runs later products on `threads` threads (1 = main thread only). With `adaptive` false
    *  the pool is used even when it does not pay (tests, kernel benchmarks). */
   setThreads(threads: number, adaptive?: boolean): void;
@@ -158,7 +158,10 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     release(arr: FloatArray) { heap.release(arr); },
 
     memoryStats() {
-      return { liveBytes: heap.liveBytes, reservedBytes: heap.reservedBytes, memoryBytes: rt.memory.buffer.byteLength };
+      return {
+        liveBytes: heap.liveBytes, reservedBytes: heap.reservedBytes, memoryBytes: rt.memory.buffer.byteLength,
+        collections: heap.collections, collectMs: heap.collectMs,
+      };
     },
 
     setThreads(t: number, adaptiveThreads = true) {
