@@ -18,7 +18,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ImageDataset, type DatasetStore, type StoreKind } from './dataset.js';
 
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 const MAGIC = 'DGDS';
 
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -53,6 +53,8 @@ interface Header {
   storedChannels: number;
   count: number;
   size: number;
+  height: number;
+  width: number;
   grayScale: boolean;
   names: string[];
 }
@@ -60,7 +62,7 @@ interface Header {
 export async function writeCachedDataset(path: string, ds: ImageDataset): Promise<void> {
   const header: Header = {
     version: FORMAT_VERSION, kind: ds.store.kind, storedChannels: ds.store.storedChannels,
-    count: ds.count, size: ds.size, grayScale: ds.grayScale, names: [...ds.names],
+    count: ds.count, size: ds.size, height: ds.store.height, width: ds.store.width, grayScale: ds.grayScale, names: [...ds.names],
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const pre = 8 + json.length;
@@ -108,7 +110,7 @@ export async function readCachedDataset(path: string): Promise<ImageDataset | nu
     const header = JSON.parse(json.toString('utf8')) as Header;
     if (header.version !== FORMAT_VERSION) return null;
     const start = Math.ceil((8 + len) / 8) * 8;
-    const samples = header.count * header.storedChannels * header.size * header.size;
+    const samples = header.count * header.storedChannels * header.height * header.width;
     const bytesPer = header.kind === 'float' ? 4 : 1;
     if (size !== start + samples * bytesPer) return null;
     const data = header.kind === 'float' ? new Float32Array(samples) : new Uint8Array(samples);
@@ -118,7 +120,7 @@ export async function readCachedDataset(path: string): Promise<ImageDataset | nu
       const n = Math.min(chunk, bytes.length - o);
       if ((await fh.read(bytes, o, n, start + o)).bytesRead !== n) return null;
     }
-    const store: DatasetStore = { kind: header.kind, storedChannels: header.storedChannels, data };
+    const store: DatasetStore = { kind: header.kind, storedChannels: header.storedChannels, data, height: header.height, width: header.width };
     return new ImageDataset(header.count, header.size, header.grayScale, header.names, store);
   } catch {
     return null;

@@ -24,7 +24,21 @@ export interface AxisWeights {
   readonly w: Float32Array;
 }
 
+const weightCache = new Map<string, AxisWeights>();
+
+/** Weights for resizing an axis of `inSize` to `outSize` (memoised: datasets reuse a few sizes). */
 export function antialiasWeights(inSize: number, outSize: number): AxisWeights {
+  const key = `${inSize}:${outSize}`;
+  let w = weightCache.get(key);
+  if (!w) {
+    if (weightCache.size > 64) weightCache.clear();
+    w = computeWeights(inSize, outSize);
+    weightCache.set(key, w);
+  }
+  return w;
+}
+
+function computeWeights(inSize: number, outSize: number): AxisWeights {
   const scale = inSize / outSize;
   const support = scale >= 1 ? scale : 1;
   const invScale = scale >= 1 ? 1 / scale : 1;

@@ -70,12 +70,6 @@ export function croppedShape(h: number, w: number, opts: TransformOptions): [num
   return opts.centerCrop !== undefined ? [opts.centerCrop, opts.centerCrop] : [h, w];
 }
 
-/** True when an image of this decoded shape needs no resize or square crop: its bytes are final. */
-export function isByteExact(h: number, w: number, opts: TransformOptions): boolean {
-  const [ch, cw] = croppedShape(h, w, opts);
-  return ch === opts.imSize && cw === opts.imSize;
-}
-
 /**
  * The full float pipeline on one decoded RGB image (HWC bytes) → CHW float32 in [-1,1] with
  * (grayScale ? 1 : 3) channels of imSize². Returns whether the square crop cut something.
@@ -95,10 +89,34 @@ export function transformToFloat(rgb: Uint8Array, h: number, w: number, opts: Tr
       unit[2 * plane + i] = BYTE_TO_UNIT[bytes[3 * i + 2]];
     }
   }
-  const [rh, rw] = resizedShape(ch, cw, opts.imSize);
-  const resized = rh === ch && rw === cw ? unit : new Float32Array(channels * rh * rw);
-  if (resized !== unit) resizeAntialiased(unit, channels, ch, cw, rh, rw, resized);
-  const s = opts.imSize;
+  return finishFromUnit(unit, channels, ch, cw, opts.imSize, out);
+}
+
+/** Reusable buffers for finishFromUnit (grown as needed). */
+export interface ResizeWorkspace {
+  resized?: Float32Array;
+  scratch?: Float32Array;
+}
+
+/**
+ * The steps after grey: resize (shorter side → imSize), center crop to imSize², [0,1] → [-1,1].
+ * `unit` holds `channels` planes of ch×cw values in [0,1]. Shared by the per-image pipeline
+ * and by batches assembled from stored source bytes, so both give identical floats.
+ */
+export function finishFromUnit(
+  unit: Float32Array, channels: number, ch: number, cw: number, imSize: number, out: Float32Array, work: ResizeWorkspace = {},
+): { squareCropped: boolean } {
+  const [rh, rw] = resizedShape(ch, cw, imSize);
+  let resized = unit;
+  if (rh !== ch || rw !== cw) {
+    const n = channels * rh * rw;
+    if (!work.resized || work.resized.length < n) work.resized = new Float32Array(n);
+    const m = channels * ch * rw;
+    if (!work.scratch || work.scratch.length < m) work.scratch = new Float32Array(m);
+    resized = work.resized;
+    resizeAntialiased(unit, channels, ch, cw, rh, rw, resized, work.scratch);
+  }
+  const s = imSize;
   const top = centerCropOffset(rh, s);
   const left = centerCropOffset(rw, s);
   for (let c = 0; c < channels; c++) {

@@ -197,3 +197,50 @@ test('the decoded-set cache: lives in the cache folder, is reused, and misses wh
     dir.remove();
   }
 });
+
+test('upscaling keeps the source bytes and resizes in batch(), equal to the per-image pipeline; mixed sizes fall back to floats', async () => {
+  const dir = tempDir('lazy');
+  const cache = tempDir('lazy-cache');
+  try {
+    const grey = (seed: number): number[] => Array.from({ length: 25 }, (_, k) => (k * 41 + seed * 17) % 256);
+    for (let i = 0; i < 3; i++) await writePng(join(dir.path, `g${i}.png`), grey(i), 5, 5, 1);
+    const sources: Array<{ rgb: Uint8Array; h: number; w: number }> = [0, 1, 2].map((i) => ({ rgb: Uint8Array.from(grey(i).flatMap((v) => [v, v, v])), h: 5, w: 5 }));
+    const check = (ds: Awaited<ReturnType<typeof loadImageFolder>>, grayScale: boolean, imSize: number): void => {
+      sources.forEach((s, i) => {
+        const ref = new Float32Array(ds.imageLength);
+        transformToFloat(s.rgb, s.h, s.w, { imSize, grayScale }, ref);
+        assert.deepEqual(Array.from(ds.batch([i])), Array.from(ref), `image ${i}, grey ${grayScale}`);
+      });
+    };
+    for (const grayScale of [true, false]) {
+      const { ds } = await load({ dataPath: dir.path, imSize: 9, grayScale, cache: cache.path });
+      assert.deepEqual([ds.store.kind, ds.store.storedChannels, ds.store.height, ds.store.width], ['bytes', 1, 5, 5]);
+      check(ds, grayScale, 9);
+      const again = await loadImageFolder({ dataPath: dir.path, imSize: 9, grayScale, cache: cache.path, log: () => undefined });
+      assert.deepEqual([again.store.kind, again.store.height], ['bytes', 5]);
+      assert.deepEqual(Array.from(again.all()), Array.from(ds.all()), 'cache round trip');
+    }
+    // A colour image of the same size widens the store to RGB planes.
+    const colour = Array.from({ length: 75 }, (_, k) => (k * 29 + 3) % 256);
+    await writePng(join(dir.path, 'h.png'), colour, 5, 5, 3);
+    sources.push({ rgb: Uint8Array.from(colour), h: 5, w: 5 });
+    for (const grayScale of [true, false]) {
+      const { ds } = await load({ dataPath: dir.path, imSize: 9, grayScale, concurrency: 1 });
+      assert.deepEqual([ds.store.kind, ds.store.storedChannels], ['bytes', 3]);
+      check(ds, grayScale, 9);
+    }
+    // Another size: floats for all, still equal; with a non-square one, one notice.
+    const odd = Array.from({ length: 6 * 7 * 3 }, (_, k) => (k * 13) % 256);
+    await writePng(join(dir.path, 'i.png'), odd, 7, 6, 3);
+    sources.push({ rgb: Uint8Array.from(odd), h: 6, w: 7 });
+    for (const grayScale of [true, false]) {
+      const { ds, logs } = await load({ dataPath: dir.path, imSize: 9, grayScale, concurrency: 1 });
+      assert.equal(ds.store.kind, 'float');
+      check(ds, grayScale, 9);
+      assert.deepEqual(logs.filter((l) => /not square/.test(l)), ['1 image was not square after resizing and was center-cropped to 9x9']);
+    }
+  } finally {
+    dir.remove();
+    cache.remove();
+  }
+});
