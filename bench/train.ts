@@ -19,12 +19,15 @@ import { TRAIN_DEFAULTS, type TrainConfig } from '../src/train/config.js';
 import { Trainer } from '../src/train/trainer.js';
 import { getBackend } from '../src/engine/index.js';
 
-function torchSecondsPerIteration(arch: 'fc' | 'cnn', iterations: number): number | null {
+/** [wall, CPU] seconds per iteration of the PyTorch loop, or null without torch. */
+function torchSecondsPerIteration(arch: 'fc' | 'cnn', iterations: number): [number, number] | null {
   const r = spawnSync('/usr/bin/python3', [join(process.cwd(), 'bench/train_torch.py'), arch, String(iterations)], { encoding: 'utf8' });
   if (r.status !== 0) return null;
-  const v = Number(r.stdout.trim().split('\n').pop());
-  return Number.isFinite(v) ? v : null;
+  const v = (r.stdout.trim().split('\n').pop() ?? '').split(/\s+/).map(Number);
+  return v.length === 2 && v.every(Number.isFinite) ? [v[0], v[1]] : null;
 }
+
+const fmt = (v: number | undefined): string => (v === undefined ? '-' : v.toFixed(3));
 
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
@@ -42,7 +45,8 @@ export async function run(args: string[]): Promise<void> {
     const ds = await loadImageFolder({ dataPath: data, imSize: 64, grayScale: true, cache: false, log: () => {} });
     const recipes: Array<[string, string, 'fc' | 'cnn']> = [['Figure 5 (FC-nf=1024 critic)', 'FC-nf=1024', 'fc'], ['Figure 7 (CNN-GAP=True critic)', 'CNN-GAP=True', 'cnn']];
     console.log(`training iterations at 64×64 grey, batch 64, const=64, WGAN-GP, G every 5; ${iterations} timed iterations after one warm-up; backend ${getBackend()}`);
-    console.log('recipe                              ours s/it   PyTorch s/it   ours/PyTorch');
+    console.log('wall and CPU seconds per iteration (CPU counts every thread; on a loaded machine compare CPU)');
+    console.log('recipe                           ours wall  ours CPU  torch wall  torch CPU  wall ratio  CPU ratio');
     for (const [label, disc, torchArch] of recipes) {
       const cfg: TrainConfig = {
         ...TRAIN_DEFAULTS, dataPath: data, grayScale: true, imSize: 64, zPrior: 'const=64', genArch: 'FC', discArch: disc,
@@ -51,10 +55,14 @@ export async function run(args: string[]): Promise<void> {
       const t = new Trainer(cfg, ds, buildLoss(cfg.lossFunction));
       t.step();
       const start = performance.now();
+      const cpu0 = process.cpuUsage();
       for (let i = 0; i < iterations; i++) t.step();
-      const ours = (performance.now() - start) / 1000 / iterations;
+      const cpu = process.cpuUsage(cpu0);
+      const wall = (performance.now() - start) / 1000 / iterations;
+      const cpuPer = (cpu.user + cpu.system) / 1e6 / iterations;
       const torch = withTorch ? torchSecondsPerIteration(torchArch, iterations) : null;
-      console.log(`${label.padEnd(36)}${ours.toFixed(3).padStart(9)}${(torch === null ? '-' : torch.toFixed(3)).padStart(15)}${(torch === null ? '-' : (ours / torch).toFixed(2)).padStart(15)}`);
+      const cols = [fmt(wall), fmt(cpuPer), fmt(torch?.[0]), fmt(torch?.[1]), torch ? (wall / torch[0]).toFixed(2) : '-', torch ? (cpuPer / torch[1]).toFixed(2) : '-'];
+      console.log(label.padEnd(31) + cols.map((c, i) => c.padStart(i === 0 ? 11 : 10)).join(' '));
     }
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 # recipe written directly in PyTorch (our own minimal loop, same shapes and schedule: FC
 # generator, critic FC-nf=1024 or CNN-GAP=True, WGAN-GP lambda 10 with alpha per sample, critic
 # step every iteration, generator step every 5, batch 64 of 64x64 grey, Adam(0.5, 0.9)).
-# Usage: /usr/bin/python3 bench/train_torch.py <fc|cnn> <iterations>   → prints seconds/iteration
+# Usage: /usr/bin/python3 bench/train_torch.py <fc|cnn> <iterations>   → prints wall and CPU seconds/iteration
 import sys, time
 import torch
 import torch.nn as nn
@@ -35,7 +35,7 @@ def step(it):
         oG.zero_grad(); (-D(G(codes).view(B, 1, S, S)).mean()).backward(); oG.step()
 
 step(0)
-t = time.perf_counter()
+t, c = time.perf_counter(), time.process_time()
 for i in range(1, iters + 1):
     step(i)
-print((time.perf_counter() - t) / iters)
+print((time.perf_counter() - t) / iters, (time.process_time() - c) / iters)
