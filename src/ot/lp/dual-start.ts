@@ -1,64 +1,59 @@
 /**
  * A starting point for the few-sources solver: potentials u on the k small-side points such
  * that assigning every large-side point to its best row (smallest M_ij − u_i) nearly meets the
- * row masses. Gauss–Seidel ascent on the (concave) dual: each row in turn takes the u_i that
- * gives it its own mass with the others held fixed, read off the sorted "gaps" of the columns.
- * It only needs to be good, not exact: the exact solver corrects what is left.
+ * row masses. Damped Jacobi ascent on the (concave) dual: in each sweep every row computes the
+ * u_i that would give it exactly its own mass with the others held at their current values
+ * (read off the "gaps" of the columns by selection), and moves half-way there. Each sweep reads
+ * the cost matrix twice in memory order. It only needs to be good, not exact: the exact solver
+ * corrects what is left.
  *
  * Owns: that heuristic. Knows nothing else.
  */
 
-/** C(i, j) = M[i·rs + j·cs] for i < K, j < N; sup (K), dem (N) masses. Returns u (K). */
+const DEBUG = !!process.env.DISCRETE_GANS_OT_DEBUG;
+
+/** C(i, j) = M[i·rs + j·cs] for i < K, j < N; sup (K), dem (N, uniform) masses. Returns u (K). */
 export function balancingPotentials(M: Float64Array, K: number, N: number, rs: number, cs: number,
-  sup: Float64Array, dem: Float64Array, sweeps = 12): Float64Array {
+  sup: Float64Array, dem: Float64Array, sweeps = 8): Float64Array {
   const u = new Float64Array(K);
   if (K < 2) return u;
   const bestVal = new Float64Array(N), secVal = new Float64Array(N);
-  const bestRow = new Int32Array(N), secRow = new Int32Array(N);
-  const rescan = (j: number): void => {
-    const o = j * cs;
-    let b = Infinity, s = Infinity, br = -1, sr = -1;
-    for (let i = 0; i < K; i++) {
-      const v = M[o + i * rs] - u[i];
-      if (v < b) { s = b; sr = br; b = v; br = i; } else if (v < s) { s = v; sr = i; }
-    }
-    bestVal[j] = b; bestRow[j] = br; secVal[j] = s; secRow[j] = sr;
-  };
-  for (let j = 0; j < N; j++) rescan(j);
+  const bestRow = new Int32Array(N);
   const gap = new Float64Array(N);
-  const order = new Float64Array(N);
+  const target = new Float64Array(K);
+  const unit = dem[0];
   for (let sweep = 0; sweep < sweeps; sweep++) {
+    bestVal.fill(Infinity); secVal.fill(Infinity); bestRow.fill(-1);
+    for (let i = 0; i < K; i++) {
+      const o = i * rs, ui = u[i];
+      for (let j = 0; j < N; j++) {
+        const v = M[o + j * cs] - ui;
+        if (v < secVal[j]) {
+          if (v < bestVal[j]) { secVal[j] = bestVal[j]; bestVal[j] = v; bestRow[j] = i; } else secVal[j] = v;
+        }
+      }
+    }
     let worst = 0;
     for (let i = 0; i < K; i++) {
+      const o = i * rs;
       let load = 0;
       for (let j = 0; j < N; j++) {
-        const other = bestRow[j] === i ? secVal[j] : bestVal[j];
-        gap[j] = M[j * cs + i * rs] - other; // row i wins column j iff gap < u_i
-        if (bestRow[j] === i) load += dem[j];
+        const mine = bestRow[j] === i;
+        if (mine) load += unit;
+        gap[j] = M[o + j * cs] - (mine ? secVal[j] : bestVal[j]); // row i wins j iff gap < u_i
       }
       worst = Math.max(worst, Math.abs(load - sup[i]) / sup[i]);
-      // Threshold: the smallest gaps whose masses add up to sup[i].
-      order.set(gap);
-      const unit = dem[0];
       let c = Math.floor(sup[i] / unit + 1e-9);
       if (c >= N) c = N - 1;
-      select(order, c);
-      const hi = order[c];
+      select(gap, c);
+      const hi = gap[c];
       let lo = -Infinity;
-      for (let k = 0; k < c; k++) if (order[k] > lo) lo = order[k];
-      const newU = c > 0 ? (lo + hi) / 2 : hi - Math.abs(hi) * 1e-9 - 1e-12;
-      if (!Number.isFinite(newU)) continue;
-      const delta = newU - u[i];
-      if (delta === 0) continue;
-      u[i] = newU;
-      for (let j = 0; j < N; j++) {
-        if (bestRow[j] === i || secRow[j] === i) { rescan(j); continue; }
-        const v = M[j * cs + i * rs] - newU;
-        if (v < bestVal[j]) { secVal[j] = bestVal[j]; secRow[j] = bestRow[j]; bestVal[j] = v; bestRow[j] = i; }
-        else if (v < secVal[j]) { secVal[j] = v; secRow[j] = i; }
-      }
+      for (let k = 0; k < c; k++) if (gap[k] > lo) lo = gap[k];
+      target[i] = c > 0 ? (lo + hi) / 2 : hi - Math.abs(hi) * 1e-9 - 1e-12;
     }
+    if (DEBUG) console.error('balance sweep', sweep, worst.toFixed(4), performance.now().toFixed(0));
     if (worst < 0.01) break;
+    for (let i = 0; i < K; i++) if (Number.isFinite(target[i])) u[i] += 0.5 * (target[i] - u[i]);
   }
   return u;
 }
@@ -68,10 +63,9 @@ function select(a: Float64Array, k: number): void {
   let lo = 0, hi = a.length - 1;
   while (hi > lo) {
     const mid = (lo + hi) >> 1;
-    // median of three as pivot
     let p = a[mid];
     const x = a[lo], z = a[hi];
-    if ((x <= p && p <= z) || (z <= p && p <= x)) { /* p */ } else if ((p <= x && x <= z) || (z <= x && x <= p)) p = x; else p = z;
+    if ((x <= p && p <= z) || (z <= p && p <= x)) { /* median is p */ } else if ((p <= x && x <= z) || (z <= x && x <= p)) p = x; else p = z;
     let i = lo, j = hi;
     while (i <= j) {
       while (a[i] < p) i++;

@@ -17,6 +17,8 @@ import { makeBasic } from './basic.js';
 import { balancingPotentials } from './dual-start.js';
 import { sortPlan, centreDuals, type TransportResult } from './network-simplex.js';
 
+const DEBUG = !!process.env.DISCRETE_GANS_OT_DEBUG;
+
 /** Binary min-heaps keyed by float64, one per ordered pair of small-side points. */
 class PairHeaps {
   keys: Float64Array[];
@@ -100,6 +102,7 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
   let uniformDem = true;
   for (let j = 1; j < N; j++) if (dem[j] !== dem[0]) { uniformDem = false; break; }
   const u = uniformDem && N >= 4 * K ? balancingPotentials(M, K, N, rs, cs, sup, dem) : new Float64Array(K);
+  if (DEBUG) console.error('few-sources: start potentials', (performance.now() - t0).toFixed(0), 'ms');
   const rowOf = new Int32Array(N);
   const count = new Int32Array(K);
   for (let j = 0; j < N; j++) {
@@ -201,6 +204,7 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
     for (const i of leftRows) for (let i2 = 0; i2 < K; i2++) if (i2 !== i) { const h = i * K + i2; if (topCol[h] >= 0 && x[i * N + topCol[h]] <= 0) refresh(h, i); }
     leftRows.length = 0;
   }
+  if (DEBUG) console.error('few-sources: augmentations done', (performance.now() - t0).toFixed(0), 'ms,', iterations);
   let left = 0;
   for (let i = 0; i < K; i++) left += Math.abs(excess[i]);
   const status = left <= 1e-9 * total ? 'optimal' : 'infeasible';
