@@ -22,10 +22,13 @@ function pattern(n: number, seed: number): Uint8Array {
 
 test('decoder equals libvips on grey, grey+alpha, RGB, RGBA and palette PNGs written by libpng', async () => {
   const w = 23, h = 17;
+  const colourTypes = new Set<number>();
   for (const channels of [1, 2, 3, 4] as const) {
     const raw = pattern(w * h * channels, channels);
     for (const opts of [{ compressionLevel: 9 }, { compressionLevel: 0 }, { adaptiveFiltering: true }]) {
-      const png = await sharp(Buffer.from(raw), { raw: { width: w, height: h, channels } }).png(opts).toBuffer();
+      const img = sharp(Buffer.from(raw), { raw: { width: w, height: h, channels } });
+      const png = await (channels <= 2 ? img.toColourspace('b-w') : img).png(opts).toBuffer();
+      colourTypes.add(png[25]);
       const ours = decodePngRgb(png);
       assert.ok(ours, `channels ${channels}`);
       assert.deepEqual([ours.width, ours.height], [w, h]);
@@ -38,6 +41,7 @@ test('decoder equals libvips on grey, grey+alpha, RGB, RGBA and palette PNGs wri
   const ours = decodePngRgb(pal);
   assert.ok(ours);
   assert.deepEqual(Array.from(ours.rgb), await vipsRgb(pal), 'palette');
+  assert.deepEqual([...colourTypes].sort(), [0, 2, 4, 6], 'grey, RGB, grey+alpha and RGBA were all exercised');
   // Fewer colours give a 4-bit palette: left to libvips.
   const pal4 = await sharp(Buffer.from(pattern(w * h * 3, 9).map((v) => v & 0x80)), { raw: { width: w, height: h, channels: 3 } }).png({ palette: true, colours: 16, dither: 0 }).toBuffer();
   assert.ok(pal4[24] < 8);
