@@ -113,3 +113,14 @@ test('bad requests fail with one sentence before any run folder exists', async (
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('--save_every keeps one checkpoint per evaluation beside last', async () => {
+  const { root, data } = await tinyWorkspace();
+  try {
+    const s = await runTraining(tinyConfig(root, data, { nIterations: 4, logFreq: 2, saveEvery: true, fullBatchMetrics: [] }), quiet);
+    assert.deepEqual(readdirSync(join(s.folder, 'models')).sort(), ['0.safetensors', '2.safetensors', '4.safetensors', 'last.safetensors']);
+    assert.equal(readCheckpoint<{ iteration: number }>(join(s.folder, 'models', '2.safetensors')).meta.iteration, 2);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
