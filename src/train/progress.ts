@@ -23,8 +23,9 @@ function formatSeconds(s: number): string {
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
 }
 
-export function formatScalars(s: Readonly<Record<string, number>>): string {
-  return Object.entries(s).map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`).join('  ');
+export function formatScalars(s: Readonly<Record<string, number>>, maxLength = Infinity): string {
+  const text = Object.entries(s).map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`).join('  ');
+  return text.length > maxLength ? text.slice(0, maxLength - 1) + '…' : text;
 }
 
 export class Progress {
@@ -55,7 +56,8 @@ export class Progress {
     this.doneThisSession++;
     const eta = (this.o.total - completed) / this.speed;
     if (this.bar) {
-      this.bar.update(completed, { speed: this.speed.toFixed(2), eta_t: formatSeconds(eta), scalars: formatScalars(scalars) });
+      const room = Math.max(10, (process.stderr.columns ?? 120) - 80);
+      this.bar.update(completed, { speed: this.speed.toFixed(2), eta_t: formatSeconds(eta), scalars: formatScalars(scalars, room) });
     } else if (completed % this.o.every === 0) {
       this.o.write(`iteration ${completed}/${this.o.total}  ${this.speed.toFixed(2)} it/s (training only)  ETA ${formatSeconds(eta)}  ${formatScalars(scalars)}`);
     }

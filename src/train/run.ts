@@ -126,6 +126,17 @@ export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Pr
   const evaluations: Array<{ iteration: number; values: Record<string, number> }> = [];
   const progress = new Progress({ total: c.nIterations, start: trainer.completed, every: c.plotEvery, tty: hooks.tty ?? process.stderr.isTTY === true, write: log });
 
+  // Plots refresh every plotEvery iterations, but never take more than ~10% of the run's time.
+  let plotEndedAt = -Infinity;
+  let plotSeconds = 0;
+  const refreshPlots = async (force: boolean): Promise<void> => {
+    const t0 = performance.now();
+    if (!force && (t0 - plotEndedAt) / 1000 < 10 * plotSeconds) return;
+    await writePlots(folder.plots, metricsLog.read());
+    plotEndedAt = performance.now();
+    plotSeconds = (plotEndedAt - t0) / 1000;
+  };
+
   const evaluate = async (): Promise<void> => {
     const r = await runEvaluation(trainer, metrics, realAll, folder.images, c.gridScaling);
     evaluationSeconds += r.seconds;
@@ -137,7 +148,7 @@ export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Pr
     const content = captureCheckpoint(trainer, now());
     writeCheckpoint(folder.lastCheckpoint, content);
     if (c.saveEvery) writeCheckpoint(folder.checkpointAt(trainer.completed), content);
-    await writePlots(folder.plots, metricsLog.read());
+    await refreshPlots(true);
   };
 
   const startCompleted = trainer.completed;
@@ -155,7 +166,7 @@ export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Pr
       }
       progress.tick(done, dt, scalars);
       if (isEvaluation(done, trainer.schedule)) await evaluate();
-      else if (done % c.plotEvery === 0) await writePlots(folder.plots, metricsLog.read());
+      else if (done % c.plotEvery === 0) await refreshPlots(false);
     }
   } finally {
     progress.stop();
