@@ -80,6 +80,43 @@ class PairHeaps {
 }
 
 /**
+ * Flows of a k × N plan, stored sparsely: every large-side column has a primary row (almost
+ * all of them carry their whole mass there) and, rarely, further rows in a map. Memory O(N)
+ * plus the split entries, instead of a second k × N matrix.
+ */
+class ColumnFlows {
+  readonly prim: Int32Array;
+  readonly amt: Float64Array;
+  readonly extra = new Map<number, number>();
+  readonly extraCount: Int32Array;
+  constructor(readonly K: number, N: number) {
+    this.prim = new Int32Array(N).fill(-1);
+    this.amt = new Float64Array(N);
+    this.extraCount = new Int32Array(N);
+  }
+  get(i: number, j: number): number {
+    if (this.prim[j] === i) return this.amt[j];
+    return this.extraCount[j] > 0 ? (this.extra.get(j * this.K + i) ?? 0) : 0;
+  }
+  set(i: number, j: number, v: number): void {
+    const K = this.K;
+    if (this.prim[j] === i || this.prim[j] < 0) {
+      if (v > 0 || this.extraCount[j] === 0) { this.prim[j] = v > 0 ? i : -1; this.amt[j] = v > 0 ? v : 0; return; }
+      // The primary entry empties: promote one of the extra rows.
+      for (let r = 0; r < K; r++) {
+        const e = this.extra.get(j * K + r);
+        if (e !== undefined) { this.extra.delete(j * K + r); this.extraCount[j]--; this.prim[j] = r; this.amt[j] = e; return; }
+      }
+      return;
+    }
+    const key = j * K + i;
+    const had = this.extra.has(key);
+    if (v > 0) { this.extra.set(key, v); if (!had) this.extraCount[j]++; }
+    else if (had) { this.extra.delete(key); this.extraCount[j]--; }
+  }
+}
+
+/**
  * Solve the n×m problem with weights a, b and cost M (row-major); the smaller side plays the
  * role of the k potentials (the matrix is read through strides, never transposed).
  */
@@ -94,7 +131,7 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
   for (let j = 0; j < N; j++) total += dem[j];
   const tol = 1e-13 * total;
 
-  const x = new Float64Array(K * N); // flows, small index major
+  const x = new ColumnFlows(K, N);
   const excess = new Float64Array(K);
   for (let i = 0; i < K; i++) excess[i] = -sup[i];
   // Uniform large-side masses (the k × N case of OT-means and W1 between a batch and a data
@@ -111,7 +148,7 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
     let best = 0, bc = M[o] - u[0];
     for (let i = 1; i < K; i++) { const c = M[o + i * rs] - u[i]; if (c < bc) { bc = c; best = i; } }
     rowOf[j] = best; count[best]++;
-    x[best * N + j] = dem[j];
+    x.set(best, j, dem[j]);
     excess[best] += dem[j];
   }
   const capacity = new Int32Array(K * K);
@@ -138,7 +175,7 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
   const topKey = new Float64Array(K * K).fill(Infinity);
   const topCol = new Int32Array(K * K).fill(-1);
   const refresh = (h: number, i: number): void => {
-    while (hsize[h] > 0 && x[i * N + ids[h][0]] <= 0) heaps.pop(h);
+    while (hsize[h] > 0 && x.get(i, ids[h][0]) <= 0) heaps.pop(h);
     if (hsize[h] > 0) { topKey[h] = keys[h][0]; topCol[h] = ids[h][0]; } else { topKey[h] = Infinity; topCol[h] = -1; }
   };
   for (let i = 0; i < K; i++) for (let i2 = 0; i2 < K; i2++) if (i2 !== i) refresh(i * K + i2, i);
@@ -177,18 +214,18 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
     let amt = -excess[target];
     let s = target;
     while (prevRow[s] >= 0) {
-      const f = x[prevRow[s] * N + prevCol[s]];
+      const f = x.get(prevRow[s], prevCol[s]);
       if (f < amt) amt = f;
       s = prevRow[s];
     }
     if (excess[s] < amt) amt = excess[s];
     for (let t = target; prevRow[t] >= 0; t = prevRow[t]) {
       const i = prevRow[t], j = prevCol[t];
-      const fi = x[i * N + j] - amt;
-      x[i * N + j] = fi > 0 ? fi : 0;
+      const fi = x.get(i, j) - amt;
+      x.set(i, j, fi > 0 ? fi : 0);
       if (!(fi > 0)) leftRows.push(i);
-      const before = x[t * N + j];
-      x[t * N + j] = before + amt;
+      const before = x.get(t, j);
+      x.set(t, j, before + amt);
       if (before <= 0) {
         const o = j * cs, ct = M[o + t * rs];
         for (let i2 = 0; i2 < K; i2++) {
@@ -201,7 +238,7 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
     }
     excess[s] -= amt;
     excess[target] += amt;
-    for (const i of leftRows) for (let i2 = 0; i2 < K; i2++) if (i2 !== i) { const h = i * K + i2; if (topCol[h] >= 0 && x[i * N + topCol[h]] <= 0) refresh(h, i); }
+    for (const i of leftRows) for (let i2 = 0; i2 < K; i2++) if (i2 !== i) { const h = i * K + i2; if (topCol[h] >= 0 && x.get(i, topCol[h]) <= 0) refresh(h, i); }
     leftRows.length = 0;
   }
   if (DEBUG) console.error('few-sources: augmentations done', (performance.now() - t0).toFixed(0), 'ms,', iterations);
@@ -210,19 +247,16 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
   const status = left <= 1e-9 * total ? 'optimal' : 'infeasible';
 
   // Plan, cost and duals in the caller's orientation.
-  let nnz = 0;
-  for (let e = 0; e < K * N; e++) if (x[e] > 0) nnz++;
+  let nnz = x.extra.size;
+  for (let j = 0; j < N; j++) if (x.prim[j] >= 0) nnz++;
   const rows = new Int32Array(nnz), cols = new Int32Array(nnz), mass = new Float64Array(nnz);
   let k = 0, cost = 0;
-  for (let i = 0; i < K; i++) {
-    for (let j = 0; j < N; j++) {
-      const f = x[i * N + j];
-      if (f > 0) {
-        if (flip) { rows[k] = j; cols[k] = i; } else { rows[k] = i; cols[k] = j; }
-        mass[k] = f; cost += f * M[i * rs + j * cs]; k++;
-      }
-    }
-  }
+  const put = (i: number, j: number, f: number): void => {
+    if (flip) { rows[k] = j; cols[k] = i; } else { rows[k] = i; cols[k] = j; }
+    mass[k] = f; cost += f * M[i * rs + j * cs]; k++;
+  };
+  for (let j = 0; j < N; j++) if (x.prim[j] >= 0) put(x.prim[j], j, x.amt[j]);
+  for (const [key, f] of x.extra) put(key % K, Math.floor(key / K), f);
   const basic = makeBasic(n, m, rows, cols, mass);
   sortPlan(basic.rows, basic.cols, basic.mass);
   cost = 0;
