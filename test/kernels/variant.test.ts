@@ -22,7 +22,7 @@ test('the plain SIMD variant loads and multiplies correctly', () => {
     }
     console.log(JSON.stringify({ variant: k.variant, rel: Math.sqrt(err / s) }));`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
-    encoding: 'utf8', timeout: 20000, env: { ...process.env, DISCRETE_GANS_WASM_SIMD: 'plain' },
+    encoding: 'utf8', timeout: 60000, env: { ...process.env, DISCRETE_GANS_WASM_SIMD: 'plain' },
   });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { variant: string; rel: number };
