@@ -25,7 +25,8 @@ const commands: Array<() => Promise<{ register: Register }>> = [
 
 /** commander's messages as one line: no `error:` prefix, its "(Did you mean …?)" joined on. */
 function oneLine(message: string): string {
-  return message.replace(/^error: /, '').replace(/\s*\n\s*\(Did you mean/g, ' (did you mean').trim();
+  return message.replace(/^error: /, '').replace(/\s*\n\s*\(Did you mean/g, ' (did you mean')
+    .replace(/\. Expected (\d+) arguments? but got (\d+)\.\s*$/, ' (expected $1, got $2)').trim();
 }
 
 export async function buildProgram(): Promise<Command> {

@@ -41,6 +41,9 @@ test('bad flags end with one sentence, a non-zero exit, and nothing written', ()
     const unknown = cli(['make-squares', '--bogus'], dir);
     assert.notEqual(unknown.code, 0);
     oneSentence(unknown.err, /unknown option '--bogus'/);
+    const extra = cli(['make-squares', 'extra'], dir);
+    assert.notEqual(extra.code, 0);
+    oneSentence(extra.err, /too many arguments for 'make-squares' \(expected 0, got 1\)$/);
     const typo = cli(['make-squares', '--out_dri', 'x'], dir);
     assert.notEqual(typo.code, 0);
     oneSentence(typo.err, /unknown option '--out_dri' \(did you mean --out_dir\?\)/);
