@@ -1,7 +1,7 @@
 /**
  * Loading a folder of images as a dataset (SPEC §2): list the folder, keep image files in plain
  * string order (code-point order, as Python's sorted(); `10.png` before `2.png`), cut to the
- * first `limitData`, decode each (many decodes in flight; sharp decodes on its own threads),
+ * first `limitData`, decode each (small PNGs inline, others many at a time on libvips' threads),
  * transform (transforms.ts) and store compactly (dataset.ts), through the decoded-set cache
  * (cache.ts) so a folder is decoded once per set of flags.
  *

@@ -1,9 +1,11 @@
 /**
- * A minimal PNG encoder (and a decoder for ordinary 8-bit PNGs, below) for 8-bit grey or RGB images (no interlace, filter "none", zlib level 6),
- * used to write the squares and MNIST folders: for tiny images it is an order of magnitude
- * faster than a libvips pipeline per image, and the output is an ordinary PNG any reader opens.
+ * PNG in both directions, for the cases that matter to datasets:
+ * - an encoder for 8-bit grey or RGB images (no interlace, filter "none", zlib level 6), used to
+ *   write the squares and MNIST folders: for tiny images it is an order of magnitude faster
+ *   than a libvips pipeline per image, and the output is an ordinary PNG any reader opens;
+ * - a decoder for ordinary 8-bit PNGs (see decodePngRgb), the loader's fast path.
  *
- * Owns: PNG chunk layout and CRC. Knows nothing of datasets.
+ * Owns: PNG chunk layout, CRC, filters. Knows nothing of datasets.
  */
 import { deflateSync, inflateSync } from 'node:zlib';
 
