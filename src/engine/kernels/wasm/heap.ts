@@ -72,7 +72,10 @@ export class WasmHeap {
   /** Highest top of the bump region reached. */
   get reservedBytes(): number { return this.top; }
 
-  constructor(readonly memory: WebAssembly.Memory, base: number) {
+  /** `zero(offset, bytes)` clears reused storage (the kernels' memset beats TypedArray.fill on
+   *  shared memory); without it, fill(0). */
+  constructor(readonly memory: WebAssembly.Memory, base: number,
+    private readonly zero?: (offset: number, bytes: number) => void) {
     this.top = Math.ceil(base / ALIGN) * ALIGN;
     this.buffers.add(memory.buffer);
   }
@@ -109,7 +112,7 @@ export class WasmHeap {
     let view: Float32Array;
     if (offset >= 0) {
       view = new Float32Array(this.buffer, offset, length);
-      view.fill(0);
+      if (this.zero !== undefined) this.zero(offset, length * 4); else view.fill(0);
     } else {
       offset = this.top;
       this.ensure(offset + bytes);

@@ -26,6 +26,7 @@ export interface KernelExports {
     sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, x: number): void;
   adamF32(n: number, p: number, g: number, m: number, v: number,
     b1: number, c1: number, b2: number, c2: number, eps: number, stepSize: number, sq2: number): void;
+  zeroBytes(ptr: number, bytes: number): void;
   copy2dF32(rows: number, n: number, x: number, rx: number, sx: number, out: number): void;
   heapBase(): number;
 }
@@ -89,7 +90,7 @@ export function loadRuntime(): WasmRuntime | null {
     const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     const exports = instance.exports as unknown as KernelExports;
-    const heap = new WasmHeap(memory, exports.heapBase());
+    const heap = new WasmHeap(memory, exports.heapBase(), (offset, bytes) => exports.zeroBytes(offset, bytes));
     cached = { variant, module, memory, exports, heap };
   } catch (err) {
     reason = `the WebAssembly kernels failed to load (${(err as Error).message})`;

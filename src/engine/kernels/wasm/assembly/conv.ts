@@ -103,3 +103,8 @@ export function copy2dF32(rows: i32, n: i32, x: usize, rx: i32, sx: i32, out: us
     }
   }
 }
+
+/** Zeroes `bytes` bytes at `ptr` (storage handed out again by the host's allocator). */
+export function zeroBytes(ptr: usize, bytes: usize): void {
+  memory.fill(ptr, 0, bytes);
+}
