@@ -18,7 +18,7 @@ export { datasetFromImages } from './data/dataset.js';
 export * from './ot/index.js';
 export { runTraining, TRAIN_DEFAULTS, REFERENCE_FULL_BATCH_METRICS, Trainer, runDemo, Prior, parsePrior, readCheckpoint, writeCheckpoint, encodeSafetensors, decodeSafetensors } from './train/index.js';
 export type { TrainConfig, RunSummary, RunHooks, PriorSpec, CheckpointContent, SafeTensor } from './train/index.js';
-export { buildLoss, registerLoss, availableLosses, WGANLoss, gradientPenalty, drawAlphas } from './losses/index.js';
+export { buildLoss, registerLoss, availableLosses, WGANLoss, gradientPenalty, drawAlphas, NonSaturatingGANLoss, SoftHingeLoss, MiniBatchDistanceLoss, distanceLoss } from './losses/index.js';
 export type { GanLoss, LossOutput, GeneratorLossInput, LossFactory } from './losses/index.js';
 export { makeGrid, saveImageGrid, encodePng, MetricsLog, ScalarWindow, readMetrics, writePlots } from './report/index.js';
 export type { GridOptions, RgbImage, MetricsRecord } from './report/index.js';
