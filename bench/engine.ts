@@ -3,9 +3,11 @@
  * penalty with a second-order gradient, gradients of every parameter, one Adam step) at batch
  * 64 on 64×64 grey images, float32, for the FC-nf=1024 critic and the CNN critics (GAP=True,
  * GAP=False), on every registered kernel backend side by side.
- * Usage: npm run bench -- engine [--quick] [--backend ts|wasm]
- * Anchor (RESEARCH.md): Debian PyTorch on this machine, FC-1024 step 0.31 s, CNN step 0.26 s.
+ * Usage: npm run bench -- engine [--quick] [--backend ts|wasm] [--no-torch]
+ * PyTorch (/usr/bin/python3, its default threads, float32) runs the same steps in the same run
+ * when it can be imported, for a side-by-side ratio; RESEARCH.md's figures are printed too.
  */
+import { spawnSync } from 'node:child_process';
 import * as E from '../src/engine/index.js';
 import { Rng } from '../src/engine/random.js';
 import { Adam, buildDiscriminator, type Module } from '../src/nn/index.js';
@@ -21,6 +23,46 @@ function criticStep(d: Module, opt: Adam, real: E.Tensor, fake: E.Tensor, alpha:
   const loss = E.add(E.neg(w), penalty);
   opt.step(E.grad(loss, d.parameters()));
   return loss.item();
+}
+
+const TORCH_STEP = `
+import sys, time, torch
+from torch import nn
+B, S, reps = 64, 64, int(sys.argv[1])
+def fc():
+    layers = [nn.Flatten(), nn.Linear(S * S, 1024), nn.LeakyReLU(0.2)]
+    for _ in range(2): layers += [nn.Linear(1024, 1024), nn.LeakyReLU(0.2)]
+    return nn.Sequential(*layers, nn.Linear(1024, 1))
+def cnn(gap):
+    layers, c, side = [], 1, S
+    for i in range(3):
+        layers += [nn.Conv2d(c, 64 * 2 ** i, 3, 2, 0), nn.ReLU()]; c = 64 * 2 ** i; side = (side - 3) // 2 + 1
+    head = [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, 1, bias=False)] if gap else [nn.Flatten(), nn.Linear(side * side * c, 1, bias=False)]
+    return nn.Sequential(*layers, *head)
+real, fake = torch.rand(B, 1, S, S) * 2 - 1, torch.rand(B, 1, S, S) * 2 - 1
+out = []
+for d in [fc(), cnn(True), cnn(False)]:
+    opt = torch.optim.Adam(d.parameters(), lr=1e-4, betas=(0.5, 0.9))
+    def step():
+        w = d(real).mean() - d(fake).mean()
+        a = torch.rand(B, 1, 1, 1)
+        xh = (a * real + (1 - a) * fake).requires_grad_(True)
+        g, = torch.autograd.grad(d(xh).sum(), xh, create_graph=True)
+        n = torch.sqrt((g.reshape(B, -1) ** 2).sum(1) + 1e-12)
+        loss = -w + 10 * ((n - 1) ** 2).mean()
+        opt.zero_grad(); loss.backward(); opt.step()
+    step(); ts = []
+    for _ in range(reps):
+        t0 = time.perf_counter(); step(); ts.append(time.perf_counter() - t0)
+    ts.sort(); out.append(ts[len(ts) // 2])
+print(' '.join('%.4f' % t for t in out))
+`;
+
+/** PyTorch's seconds per step for the three critics, or null when torch is unavailable. */
+function torchSeconds(reps: number): number[] | null {
+  const r = spawnSync('/usr/bin/python3', ['-c', TORCH_STEP, String(reps)], { encoding: 'utf8' });
+  if (r.status !== 0) return null;
+  return r.stdout.trim().split(/\s+/).map(Number);
 }
 
 function median(xs: number[]): number {
@@ -63,9 +105,15 @@ export async function run(args: string[]): Promise<void> {
     rows.push(row);
   }
   E.setBackend(previous);
+  const torch = args.includes('--no-torch') ? null : torchSeconds(reps);
   const anchors: Record<string, string> = { 'FC-nf=1024': '0.31', 'CNN-GAP=True': '0.26', 'CNN-GAP=False': '—' };
-  const header = ['critic step, batch 64, 64×64 grey (s)', ...backends.map((b) => `${b}`), 'PyTorch (RESEARCH.md)'];
-  const table = [header, ...rows.map((r) => [...r, anchors[r[0]]])];
+  const header = ['critic step, batch 64, 64×64 grey (s)', ...backends.map((b) => `${b}`)];
+  if (torch) header.push('PyTorch now', ...backends.map((b) => `${b}/PyTorch`));
+  header.push('PyTorch (RESEARCH.md)');
+  const table = [header, ...rows.map((r, i) => {
+    const extra = torch ? [torch[i].toFixed(3), ...backends.map((_, j) => (Number(r[j + 1]) / torch[i]).toFixed(1))] : [];
+    return [...r, ...extra, anchors[r[0]]];
+  })];
   const widths = header.map((_, c) => Math.max(...table.map((r) => r[c].length)));
   for (const r of table) console.log(r.map((v, c) => v.padEnd(widths[c])).join('  '));
 }
