@@ -50,7 +50,8 @@ export class Adam {
         const g = grads ? grads[i] : p.grad;
         if (!g) return;
         if (g.size !== p.size) throw new Error(`Adam.step: gradient of size ${g.size} for a parameter of size ${p.size}`);
-        const gd = g.dtype === p.dtype ? g.data : (p.dtype === 'float32' ? Float32Array.from(g.data) : Float64Array.from(g.data));
+        let gd = g.data;
+        if (g.dtype !== p.dtype) { gd = k.alloc(p.dtype, g.size); gd.set(g.data); }
         const t = ++this.steps[i];
         k.adam(p.data, gd, this.m[i], this.v[i], this.lr, b1, b2, this.eps, 1 - Math.pow(b1, t), 1 - Math.pow(b2, t));
       });
