@@ -29,3 +29,17 @@ test('the plain SIMD variant loads and multiplies correctly', () => {
   assert.equal(out.variant, 'simd');
   assert.ok(out.rel < 1e-5, `rel err ${out.rel}`);
 });
+
+test('without the wasm kernels the TypeScript backend is used and stderr says so once', () => {
+  const wasmIndex = fileURLToPath(new URL('../../src/engine/kernels/wasm/index.js', import.meta.url));
+  const kernels = fileURLToPath(new URL('../../src/engine/kernels/kernels.js', import.meta.url));
+  const code = `import ${JSON.stringify(wasmIndex)}; import ${JSON.stringify(wasmIndex)};
+    const { getBackend } = await import(${JSON.stringify(kernels)});
+    console.log(getBackend());`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+    encoding: 'utf8', timeout: 60000, env: { ...process.env, DISCRETE_GANS_WASM_SIMD: 'none', DISCRETE_GANS_BACKEND: '' },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'ts');
+  assert.equal(r.stderr.match(/fast kernels unavailable/g)?.length, 1, r.stderr);
+});

@@ -74,6 +74,10 @@ let reason = '';
 export function loadRuntime(): WasmRuntime | null {
   if (cached !== undefined) return cached;
   cached = null;
+  if (process.env.DISCRETE_GANS_WASM_SIMD === 'none') {
+    reason = 'DISCRETE_GANS_WASM_SIMD=none';
+    return null;
+  }
   try {
     let variant: WasmRuntime['variant'] = 'relaxed-simd';
     let module = process.env.DISCRETE_GANS_WASM_SIMD === 'plain' ? null : compile('kernels-relaxed.wasm');
