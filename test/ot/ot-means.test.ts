@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { otMeans, type OtMeansMethod } from '../../src/ot/ot-means.js';
 import { Rng } from '../../src/engine/random.js';
 import { w1 } from '../../src/ot/distances.js';
+import { swd } from '../../src/ot/sliced.js';
 
 const METHODS: OtMeansMethod[] = ['mean', 'weisfeld', 'sgd'];
 
@@ -180,4 +181,18 @@ test('same seed, same centroids; SWD is reported; bad k and method are refused',
   for (const h of a.history) assert.ok(Number.isFinite(h.swd) && h.swd > 0 && h.swd <= h.w1 + 1e-9);
   assert.throws(() => otMeans({ n, d, values: x }, n + 1), /k must be an integer from 1 to the number of points 30/);
   assert.throws(() => otMeans({ n, d, values: x }, 2, { method: 'median' as OtMeansMethod }), /unknown method "median"/);
+});
+
+test('the logged SWD is the ot module\'s swd with the same 128 directions', () => {
+  // otMeans draws the k×d starting noise, then the directions, from one Rng: replay that.
+  const n = 40, d = 6, k = 4, seed = 14;
+  const x = new Float32Array(n * d);
+  new Rng(15).fillNormal(x);
+  for (let e = 0; e < x.length; e++) x[e] = x[e] * 0.5 + (e % 3); // not centred
+  const r = otMeans({ n, d, values: x }, k, { method: 'mean', iterations: 0, rng: new Rng(seed) });
+  const replay = new Rng(seed);
+  const start = new Float64Array(k * d);
+  replay.fillNormal(start, 0.5);
+  const want = swd(Float32Array.from(start), k, x, n, d, replay, 128).value;
+  assert.ok(Math.abs(r.history[0].swd - want) < 1e-5 * want, `${r.history[0].swd} vs ${want}`);
 });
