@@ -116,16 +116,16 @@ export function sqEuclideanCost(x: Points, n: number, y: Points, m: number, d: n
 function fastSqEuclidean(x: Points, n: number, y: Points, m: number, d: number, out: Float64Array): void {
   const g = fastGemm!;
   const mu = new Float64Array(d);
-  for (let j = 0; j < m; j++) { const o = j * d; for (let k = 0; k < d; k++) mu[k] += y[o + k]; }
+  if (y instanceof Float32Array) sumRowsF32(y, m, d, mu); else sumRowsF64(y, m, d, mu);
   for (let k = 0; k < d; k++) mu[k] /= m;
   const mu32 = Float32Array.from(mu); // the centre itself is arbitrary; only its use must be consistent
-  const centre = (p: Points, rows: number): Float32Array => {
+  const centre = (p: Points, rows: number, norms: Float64Array): Float32Array => {
     const c = g.alloc(rows * d);
-    if (p instanceof Float32Array) centreF32(p, rows, d, mu32, c); else centreF64(p, rows, d, mu, c);
+    if (p instanceof Float32Array) centreF32(p, rows, d, mu32, c, norms); else centreF64(p, rows, d, mu, c, norms);
     return c;
   };
-  const xc = centre(x, n), yc = centre(y, m);
-  const xn = rowSqNorms(xc, n, d), yn = rowSqNorms(yc, m, d);
+  const xn = new Float64Array(n), yn = new Float64Array(m);
+  const xc = centre(x, n, xn), yc = centre(y, m, yn);
   const rowsPer = Math.max(1, Math.min(n, Math.floor((1 << 22) / m)));
   const dots = g.alloc(rowsPer * m);
   try {
@@ -147,18 +147,31 @@ function fastSqEuclidean(x: Points, n: number, y: Points, m: number, d: number, 
   }
 }
 
-function centreF32(p: Float32Array, rows: number, d: number, mu: Float32Array, c: Float32Array): void {
+/** c = float32(p − mu) row by row, with norms[i] = Σ c² (float64) in the same pass. */
+function centreF32(p: Float32Array, rows: number, d: number, mu: Float32Array, c: Float32Array, norms: Float64Array): void {
   for (let i = 0; i < rows; i++) {
     const o = i * d;
-    for (let k = 0; k < d; k++) c[o + k] = p[o + k] - mu[k];
+    let s = 0;
+    for (let k = 0; k < d; k++) { const r = Math.fround(p[o + k] - mu[k]); c[o + k] = r; s += r * r; }
+    norms[i] = s;
   }
 }
 
-function centreF64(p: Float64Array, rows: number, d: number, mu: Float64Array, c: Float32Array): void {
+function centreF64(p: Float64Array, rows: number, d: number, mu: Float64Array, c: Float32Array, norms: Float64Array): void {
   for (let i = 0; i < rows; i++) {
     const o = i * d;
-    for (let k = 0; k < d; k++) c[o + k] = p[o + k] - mu[k];
+    let s = 0;
+    for (let k = 0; k < d; k++) { const r = Math.fround(p[o + k] - mu[k]); c[o + k] = r; s += r * r; }
+    norms[i] = s;
   }
+}
+
+function sumRowsF32(y: Float32Array, m: number, d: number, mu: Float64Array): void {
+  for (let j = 0; j < m; j++) { const o = j * d; for (let k = 0; k < d; k++) mu[k] += y[o + k]; }
+}
+
+function sumRowsF64(y: Float64Array, m: number, d: number, mu: Float64Array): void {
+  for (let j = 0; j < m; j++) { const o = j * d; for (let k = 0; k < d; k++) mu[k] += y[o + k]; }
 }
 
 function directSq(x: Points, i: number, y: Points, j: number, d: number): number {

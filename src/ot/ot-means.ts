@@ -123,15 +123,21 @@ export function otMeans(data: OtMeansData, k: number, options: OtMeansOptions = 
     let otCost = 0;
 
     // C and P for the current centroids; warm-started from the previous duals u.
+    const T = (globalThis as unknown as { __T: Record<string, number> }).__T ??= {};
+    const tick = (key: string, t0: number): number => { const t1 = performance.now(); T[key] = (T[key] ?? 0) + t1 - t0; return t1; };
     const solve = (): void => {
+      let t0 = performance.now();
       costs.costs(c, d, C);
+      t0 = tick('costs', t0);
       let top = -Infinity;
       for (let i = 0; i < k; i++) if (u[i] > top) top = u[i];
       for (let i = 0; i < k; i++) {
         const s = top - u[i], o = i * n; // C ≥ 0, so every entry stays ≥ 0
         for (let j = 0; j < n; j++) shifted[o + j] = C[o + j] + s;
       }
+      t0 = tick('shift', t0);
       const r = emd(k, n, shifted);
+      t0 = tick('emd', t0);
       if (r.status !== 'optimal') throw new Error(`otMeans: the exact solver ended with status ${r.status}`);
       for (let i = 0; i < k; i++) u[i] += r.u[i];
       plan = r.plan;
@@ -140,6 +146,7 @@ export function otMeans(data: OtMeansData, k: number, options: OtMeansOptions = 
       otCost = 0;
       for (let t = 0; t < plan.mass.length; t++) otCost += plan.mass[t] * planCosts[t];
       solves++;
+      tick('pair', t0);
     };
 
     const history: Array<Omit<OtMeansIteration, 'centroids'>> = [];
