@@ -27,6 +27,7 @@ export function makeSortScratch(n: number): SortScratch {
  */
 export function radixSortFloat32(src: Float32Array, offset: number, stride: number, len: number,
   outVals: Float32Array, outIdx: Int32Array | null, scratch: SortScratch): void {
+  if (outIdx === null) { radixSortKeysOnly(src, offset, stride, len, outVals, scratch); return; }
   const bitsView = new Uint32Array(src.buffer, src.byteOffset, src.length);
   const { keysA, keysB, idxA, idxB, hist } = scratch;
   hist.fill(0);
@@ -63,4 +64,36 @@ export function radixSortFloat32(src: Float32Array, offset: number, stride: numb
     outBits[k] = (key & 0x80000000) !== 0 ? (key & 0x7fffffff) >>> 0 : ~key >>> 0;
   }
   if (outIdx) for (let k = 0; k < len; k++) outIdx[k] = iIn[k];
+}
+
+/** The same sort without the index payload (for sets whose order is not needed). */
+function radixSortKeysOnly(src: Float32Array, offset: number, stride: number, len: number,
+  outVals: Float32Array, scratch: SortScratch): void {
+  const bitsView = new Uint32Array(src.buffer, src.byteOffset, src.length);
+  const { keysA, keysB, hist } = scratch;
+  hist.fill(0);
+  for (let k = 0; k < len; k++) {
+    const b = bitsView[offset + k * stride];
+    const key = (b & 0x80000000) !== 0 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+    keysA[k] = key;
+    hist[key & MASK]++;
+    hist[BUCKETS + ((key >>> BITS) & MASK)]++;
+    hist[2 * BUCKETS + (key >>> (2 * BITS))]++;
+  }
+  for (let p = 0; p < 3; p++) {
+    let s = 0;
+    const o = p * BUCKETS;
+    for (let q = 0; q < BUCKETS; q++) { const c = hist[o + q]; hist[o + q] = s; s += c; }
+  }
+  let kIn = keysA, kOut = keysB;
+  for (let p = 0; p < 3; p++) {
+    const o = p * BUCKETS, shift = p * BITS;
+    for (let k = 0; k < len; k++) { const key = kIn[k]; kOut[hist[o + ((key >>> shift) & MASK)]++] = key; }
+    const t = kIn; kIn = kOut; kOut = t;
+  }
+  const outBits = new Uint32Array(outVals.buffer, outVals.byteOffset, outVals.length);
+  for (let k = 0; k < len; k++) {
+    const key = kIn[k];
+    outBits[k] = (key & 0x80000000) !== 0 ? (key & 0x7fffffff) >>> 0 : ~key >>> 0;
+  }
 }
