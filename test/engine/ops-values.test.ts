@@ -73,3 +73,17 @@ test('stable elementwise functions at extreme inputs', () => {
   close(sp, [0, Math.log1p(Math.exp(-1)), Math.log(2), 1 + Math.log1p(Math.exp(-1)), 800], 1e-15, 'softplus');
   close(sg, [0, 1 / (1 + Math.E), 0.5, 1 / (1 + Math.exp(-1)), 1], 1e-15, 'sigmoid');
 });
+
+test('convolutions give the same values when the batch is cut into chunks', async () => {
+  const { setConvScratchLimit } = await import('../../src/engine/ops/conv.js');
+  const x = val([5, 2, 6, 6], 7), w = val([3, 2, 3, 3], 8), g = val([5, 3, 3, 3], 9);
+  const run = () => [E.conv2d(x, w, null, { stride: 2, padding: 1 }), E.convTranspose2d(g, w, null, { stride: 2, padding: 1, outputPadding: 1 }), E.conv2dWeightGrad(x, g, [3, 3], { stride: 2, padding: 1 })];
+  const whole = run();
+  const prev = setConvScratchLimit(200); // (K + OC)·P = (18 + 3)·9 per image: one image per chunk
+  try {
+    const chunked = run();
+    whole.forEach((t, i) => close(chunked[i].data, t.data, 1e-12, `chunked conv op ${i}`));
+  } finally {
+    setConvScratchLimit(prev);
+  }
+});

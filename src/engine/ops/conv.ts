@@ -3,8 +3,8 @@
  * convTranspose2d (PyTorch's conv_transpose2d: weight Cin×Cout×kh×kw, output_padding), and
  * conv2dWeightGrad (the weight gradient of conv2d as a tensor op). The three are linear in
  * each argument and each one's backward rule is written with the other two, so they can be
- * differentiated to any order. Compute goes through im2col/col2im and gemm of the seam, one
- * image at a time.
+ * differentiated to any order. Compute goes through im2col/col2im, strided copies and gemm of
+ * the seam, with one matrix product per chunk of images (normally the whole batch).
  */
 import { getKernels, type FloatArray } from '../kernels/kernels.js';
 import { Tensor, zeros, shapeStr } from '../tensor.js';
@@ -35,83 +35,99 @@ function outSide(op: string, size: number, k: number, s: number, p: number): num
   return o;
 }
 
-/* Layout: the whole batch goes through one matrix product per op. The columns of all images
- * sit side by side: cols is K × (N·P) with K = C·kh·kw and P = OH·OW output positions, and an
- * activation N×C×P is regrouped as C × (N·P). Every copy below moves contiguous runs of P. */
+/* Layout: images go through the matrix products in chunks (as many as fit SCRATCH values of
+ * scratch per matrix; usually the whole batch). Within a chunk of nc images the columns sit
+ * side by side: cols is K × (nc·P) with K = C·kh·kw and P = OH·OW output positions, and an
+ * activation nc×C×P is regrouped as C × (nc·P). Every copy moves contiguous runs of P. */
+let SCRATCH = 1 << 24;
 
-/** im2col of every image, side by side: K × (N·P). */
-function batchCols(x: Tensor, geo: Geom, kh: number, kw: number, oh: number, ow: number): FloatArray {
-  const [n, c, h, wd] = x.shape;
+/** Set the most scratch values a conv product may use (tests use a tiny limit to exercise the
+ *  chunking); returns the previous limit. */
+export function setConvScratchLimit(values: number): number {
+  const prev = SCRATCH;
+  SCRATCH = values;
+  return prev;
+}
+
+function chunkOf(n: number, perImage: number): number {
+  return Math.max(1, Math.min(n, Math.floor(SCRATCH / Math.max(1, perImage))));
+}
+
+/** im2col of nc images (x: nc×C×H×W values), side by side: K × (nc·P). */
+function colsOf(x: FloatArray, nc: number, c: number, h: number, wd: number, geo: Geom, kh: number, kw: number, oh: number, ow: number, dtype: Tensor['dtype']): FloatArray {
   const K = c * kh * kw, P = oh * ow, k = getKernels();
-  const tmp = k.alloc(x.dtype, K * P), out = k.alloc(x.dtype, K * n * P);
-  for (let i = 0; i < n; i++) {
-    k.im2col(x.data.subarray(i * c * h * wd, (i + 1) * c * h * wd), c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, tmp);
-    for (let r = 0; r < K; r++) out.set(tmp.subarray(r * P, (r + 1) * P), r * n * P + i * P);
+  const tmp = k.alloc(dtype, K * P), out = k.alloc(dtype, K * nc * P);
+  for (let i = 0; i < nc; i++) {
+    k.im2col(x.subarray(i * c * h * wd, (i + 1) * c * h * wd), c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, tmp);
+    for (let r = 0; r < K; r++) out.set(tmp.subarray(r * P, (r + 1) * P), r * nc * P + i * P);
   }
   k.release?.(tmp);
   return out;
 }
 
-/** N×C×P → C × (N·P). */
-function channelsFirst(t: Tensor): FloatArray {
-  const [n, c] = t.shape, P = t.size / (n * c);
-  const out = getKernels().alloc(t.dtype, t.size);
-  getKernels().copyStrided([c, n, P], t.data, [P, c * P, 1], out);
+/** nc×C×P values → C × (nc·P). */
+function channelsFirst(t: FloatArray, nc: number, c: number, P: number, dtype: Tensor['dtype']): FloatArray {
+  const out = getKernels().alloc(dtype, nc * c * P);
+  getKernels().copyStrided([c, nc, P], t, [P, c * P, 1], out);
   return out;
 }
 
-/** C × (N·P) → a tensor of shape N×C×(spatial). */
-function batchFirst(m: FloatArray, shape: readonly number[], dtype: Tensor['dtype']): Tensor {
-  const [n, c] = shape, P = m.length / (n * c);
-  const t = zeros(shape, dtype);
-  getKernels().copyStrided([n, c, P], m, [P, n * P, 1], t.data);
-  return t;
-}
-
-/** Raw forward: y (N×OC×OH×OW) = W · im2col(x) per image, all images in one product. */
+/** Raw forward: y (N×OC×OH×OW) = W · im2col(x) per image, a chunk of images per product. */
 function convForward(x: Tensor, w: Tensor, g: Geom, oh: number, ow: number): Tensor {
-  const n = x.shape[0], [oc, c, kh, kw] = w.shape;
-  const K = c * kh * kw, NP = n * oh * ow;
-  const k = getKernels();
-  const y = k.alloc(x.dtype, oc * NP);
-  const cols = batchCols(x, g, kh, kw, oh, ow);
-  k.gemm(false, false, oc, NP, K, w.data, cols, y, false);
-  k.release?.(cols);
-  const out = batchFirst(y, [n, oc, oh, ow], x.dtype);
-  k.release?.(y);
+  const [n, c, h, wd] = x.shape, [oc, , kh, kw] = w.shape;
+  const K = c * kh * kw, P = oh * ow, k = getKernels();
+  const out = zeros([n, oc, oh, ow], x.dtype);
+  const step = chunkOf(n, (K + oc) * P);
+  for (let i0 = 0; i0 < n; i0 += step) {
+    const nc = Math.min(step, n - i0);
+    const cols = colsOf(x.data.subarray(i0 * c * h * wd, (i0 + nc) * c * h * wd), nc, c, h, wd, g, kh, kw, oh, ow, x.dtype);
+    const y = k.alloc(x.dtype, oc * nc * P);
+    k.gemm(false, false, oc, nc * P, K, w.data, cols, y, false);
+    k.copyStrided([nc, oc, P], y, [P, nc * P, 1], out.data.subarray(i0 * oc * P, (i0 + nc) * oc * P));
+    k.release?.(cols);
+    k.release?.(y);
+  }
   return out;
 }
 
 /** Raw adjoint of convForward in x: x (N×C×H×W) = col2im(Wᵀ · g) per image. */
 function convAdjoint(gy: Tensor, w: Tensor, geo: Geom, h: number, wd: number): Tensor {
   const [n, oc, oh, ow] = gy.shape, [, c, kh, kw] = w.shape;
-  const K = c * kh * kw, P = oh * ow;
-  const k = getKernels();
+  const K = c * kh * kw, P = oh * ow, k = getKernels();
   const x = zeros([n, c, h, wd], gy.dtype);
-  const cols = k.alloc(gy.dtype, K * n * P);
-  const g = channelsFirst(gy);
-  k.gemm(true, false, K, n * P, oc, w.data, g, cols, false);
-  k.release?.(g);
   const col = k.alloc(gy.dtype, K * P);
-  for (let i = 0; i < n; i++) {
-    k.copyStrided([K, P], cols.subarray(i * P), [n * P, 1], col);
-    k.col2im(col, c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, x.data.subarray(i * c * h * wd, (i + 1) * c * h * wd));
+  const step = chunkOf(n, (K + oc) * P);
+  for (let i0 = 0; i0 < n; i0 += step) {
+    const nc = Math.min(step, n - i0);
+    const g = channelsFirst(gy.data.subarray(i0 * oc * P, (i0 + nc) * oc * P), nc, oc, P, gy.dtype);
+    const cols = k.alloc(gy.dtype, K * nc * P);
+    k.gemm(true, false, K, nc * P, oc, w.data, g, cols, false);
+    k.release?.(g);
+    for (let i = 0; i < nc; i++) {
+      k.copyStrided([K, P], cols.subarray(i * P), [nc * P, 1], col);
+      const xi = (i0 + i) * c * h * wd;
+      k.col2im(col, c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, x.data.subarray(xi, xi + c * h * wd));
+    }
+    k.release?.(cols);
   }
   k.release?.(col);
-  k.release?.(cols);
   return x;
 }
 
-/** Raw weight gradient: W (OC×C×kh×kw) = Σ_images gy · im2col(x)ᵀ, one product. */
+/** Raw weight gradient: W (OC×C×kh×kw) = Σ_images gy · im2col(x)ᵀ, a chunk per product. */
 function convWeight(x: Tensor, gy: Tensor, geo: Geom, kh: number, kw: number): Tensor {
-  const c = x.shape[1], [n, oc, oh, ow] = gy.shape;
-  const K = c * kh * kw;
+  const [, c, h, wd] = x.shape, [n, oc, oh, ow] = gy.shape;
+  const K = c * kh * kw, P = oh * ow, k = getKernels();
   const w = zeros([oc, c, kh, kw], x.dtype);
-  const k = getKernels();
-  const g = channelsFirst(gy), cols = batchCols(x, geo, kh, kw, oh, ow);
-  k.gemm(false, true, oc, K, n * oh * ow, g, cols, w.data, false);
-  k.release?.(g);
-  k.release?.(cols);
+  const step = chunkOf(n, (K + oc) * P);
+  for (let i0 = 0; i0 < n; i0 += step) {
+    const nc = Math.min(step, n - i0);
+    const g = channelsFirst(gy.data.subarray(i0 * oc * P, (i0 + nc) * oc * P), nc, oc, P, gy.dtype);
+    const cols = colsOf(x.data.subarray(i0 * c * h * wd, (i0 + nc) * c * h * wd), nc, c, h, wd, geo, kh, kw, oh, ow, x.dtype);
+    k.gemm(false, true, oc, K, nc * P, g, cols, w.data, i0 > 0);
+    k.release?.(g);
+    k.release?.(cols);
+  }
   return w;
 }
 
