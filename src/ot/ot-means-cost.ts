@@ -11,7 +11,8 @@
  *   (CSR); products then cost N × (non-zeros per row) × k, in float64;
  * - dense: otherwise o = the data mean and the residuals are float32 in kernel storage; the
  *   products are float32 matrix products through the engine's kernel seam (the wasm SIMD gemm
- *   when available), finished in float64.
+ *   when available), finished in float64; entries small next to their norms (near points)
+ *   are recomputed directly in float64, so the costs agree with float64 to about 1e-6.
  * Squared distances are clamped at 1e-10 before the square root (SPEC §9: the reference has no
  * clamp and can produce NaN).
  *
@@ -19,6 +20,11 @@
  */
 import { getKernels } from '../engine/kernels/kernels.js';
 import { SQ_DIST_FLOOR } from './cost.js';
+
+/** Dense path: entries whose float32-product squared distance is below this fraction of
+ *  ‖c − o‖² + ‖x − o‖² (where the expansion's round-off could matter: near and identical
+ *  points) are recomputed directly in float64, as src/ot/cost.ts does for w1. */
+const REFINE_FRACTION = 0.02;
 
 /** Sparse rows when at most this fraction of values differs from the most common one. */
 const SPARSE_MAX_DENSITY = 0.1;
@@ -120,10 +126,22 @@ export class CentroidCosts {
     for (let i = 0; i < k; i++) {
       const ci = cNorms[i], o = i * n;
       for (let j = 0; j < n; j++) {
-        const s = ci + sqNorms[j] - 2 * dots[o + j];
+        const norms = ci + sqNorms[j];
+        let s = norms - 2 * dots[o + j];
+        if (s < REFINE_FRACTION * norms) s = this.directSq(c, i, j);
         out[o + j] = Math.sqrt(s > SQ_DIST_FLOOR ? s : SQ_DIST_FLOOR) * inv;
       }
     }
+  }
+
+  /** ‖c_i − x_j‖² summed directly in float64 (dense residuals). */
+  private directSq(c: Float64Array, i: number, j: number): number {
+    const { d, offset } = this;
+    const x = this.dense!;
+    const a = i * d, b = j * d;
+    let s = 0;
+    for (let q = 0; q < d; q++) { const v = c[a + q] - offset[q] - x[b + q]; s += v * v; }
+    return s;
   }
 
   /** The sparse path of `costs`. */
@@ -166,27 +184,6 @@ export class CentroidCosts {
         for (let t = rowPtr[j]; t < end; t++) s += val[t] * a[o + col[t]];
         emit(i, j, s);
       }
-    }
-  }
-
-  /**
-   * out[t] = ‖c_{rows_t} − x_{cols_t}‖ / scale (clamped as the costs) for the pairs of a plan.
-   * Sparse residuals: read from C, already float64 throughout. Dense: recomputed directly in
-   * float64, since the float32 product loses small distances (|c|² + |x|² − 2c·x cancels).
-   */
-  pairCosts(c: Float64Array, rows: Int32Array, cols: Int32Array, scale: number, C: Float64Array, out: Float64Array): void {
-    const { n, d, offset } = this;
-    if (this.sparse) {
-      for (let t = 0; t < rows.length; t++) out[t] = C[rows[t] * n + cols[t]];
-      return;
-    }
-    const x = this.dense!;
-    const inv = 1 / scale;
-    for (let t = 0; t < rows.length; t++) {
-      const a = rows[t] * d, b = cols[t] * d;
-      let s = 0;
-      for (let q = 0; q < d; q++) { const v = c[a + q] - offset[q] - x[b + q]; s += v * v; }
-      out[t] = Math.sqrt(s > SQ_DIST_FLOOR ? s : SQ_DIST_FLOOR) * inv;
     }
   }
 

@@ -10,8 +10,8 @@
  *   c_i = Σ_j (P_ij / C_ij) x_j / Σ_j P_ij / C_ij, C and the denominator clipped at 1e-6;
  * - `sgd` (`innerSteps` = 5): Adam steps (lr 1, PyTorch's defaults β = (0.9, 0.999), ε = 1e-8;
  *   one optimiser for the whole run) on Σ P·C with P held fixed.
- * After each iteration the plan of the new centroids is solved; its cost, re-evaluated in
- * float64 on the plan's pairs, gives the exact W1 (= d · Σ P·C) and serves as the first plan of the next iteration, so Weiszfeld solves
+ * After each iteration the plan of the new centroids is solved; its cost gives the exact W1
+ * (= d · Σ P·C) and serves as the first plan of the next iteration, so Weiszfeld solves
  * exactly `innerSteps` problems per iteration. Consecutive problems differ little, so each
  * solve is warm-started by shifting row i of the cost by the previous dual u_i (a row shift
  * changes no plan: each row's mass is fixed) — the few-sources solver's nearest-point start is
@@ -123,30 +123,23 @@ export function otMeans(data: OtMeansData, k: number, options: OtMeansOptions = 
     let otCost = 0;
 
     // C and P for the current centroids; warm-started from the previous duals u.
-    const T = (globalThis as unknown as { __T: Record<string, number> }).__T ??= {};
-    const tick = (key: string, t0: number): number => { const t1 = performance.now(); T[key] = (T[key] ?? 0) + t1 - t0; return t1; };
     const solve = (): void => {
-      let t0 = performance.now();
       costs.costs(c, d, C);
-      t0 = tick('costs', t0);
       let top = -Infinity;
       for (let i = 0; i < k; i++) if (u[i] > top) top = u[i];
       for (let i = 0; i < k; i++) {
         const s = top - u[i], o = i * n; // C ≥ 0, so every entry stays ≥ 0
         for (let j = 0; j < n; j++) shifted[o + j] = C[o + j] + s;
       }
-      t0 = tick('shift', t0);
       const r = emd(k, n, shifted);
-      t0 = tick('emd', t0);
       if (r.status !== 'optimal') throw new Error(`otMeans: the exact solver ended with status ${r.status}`);
       for (let i = 0; i < k; i++) u[i] += r.u[i];
       plan = r.plan;
       planCosts = new Float64Array(plan.mass.length);
-      costs.pairCosts(c, plan.rows, plan.cols, d, C, planCosts);
+      for (let t = 0; t < planCosts.length; t++) planCosts[t] = C[plan.rows[t] * n + plan.cols[t]];
       otCost = 0;
       for (let t = 0; t < plan.mass.length; t++) otCost += plan.mass[t] * planCosts[t];
       solves++;
-      tick('pair', t0);
     };
 
     const history: Array<Omit<OtMeansIteration, 'centroids'>> = [];
