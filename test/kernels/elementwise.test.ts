@@ -108,3 +108,23 @@ test('Adam steps match the TypeScript backend', () => {
     }
   }
 });
+
+test('sum reductions match the TypeScript backend (bias, row, column, full and other patterns)', () => {
+  // [shape, outStrides]: 0 on reduced dims, row-major over the kept dims otherwise.
+  const cases: [number[], number[]][] = [
+    [[7], [0]], [[7], [1]], [[64, 1024], [0, 1]], [[64, 1024], [1, 0]], [[5, 3], [0, 1]], [[5, 3], [1, 0]],
+    [[4, 6, 5, 5], [0, 1, 0, 0]], [[2, 3, 4, 5], [0, 0, 5, 1]], [[2, 3, 4], [0, 0, 0]], [[3, 1, 4], [0, 1, 0]],
+    [[2, 3, 4], [4, 0, 1]], [[2, 3, 4], [1, 0, 0]], [[2, 3], [1, 2]], [[], []], [[1, 9, 1], [0, 1, 0]],
+  ];
+  for (const [shape, outStrides] of cases) {
+    const n = shape.reduce((p, d) => p * d, 1);
+    const m = shape.reduce((p, d, i) => (outStrides[i] === 0 ? p : p * d), 1);
+    const x = filled(n, true);
+    const out = filled(m, true), ref = new Float32Array(m);
+    k.sumReduce(shape, x, outStrides, out);
+    tsKernels.sumReduce(shape, x, outStrides, ref);
+    for (let i = 0; i < m; i++) {
+      assert.ok(Math.abs(out[i] - ref[i]) <= 1e-6 * (1 + Math.abs(ref[i])), `shape=[${shape}] outStrides=[${outStrides}] [${i}]: ${out[i]} vs ${ref[i]}`);
+    }
+  }
+});

@@ -12,7 +12,7 @@ import { tsKernels } from '../ts/index.js';
 import { Pool } from './pool.js';
 import { OP_GEMM } from './jobs.js';
 import { loadRuntime, type WasmRuntime } from './runtime.js';
-import { binaryWasm, unaryWasm } from './elementwise.js';
+import { binaryWasm, sumReduceWasm, unaryWasm } from './elementwise.js';
 import { col2imWasm, copyStridedWasm, im2colWasm } from './conv.js';
 
 /** Widest chunk (columns of C) a thread handles at once; sizes the per-thread scratch. */
@@ -131,6 +131,10 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
 
     binary(op, shape, a, aStrides, b, bStrides, out) {
       if (!binaryWasm(ex, heap, op, shape, a, aStrides, b, bStrides, out)) tsKernels.binary(op, shape, a, aStrides, b, bStrides, out);
+    },
+
+    sumReduce(shape, x, outStrides, out) {
+      if (!sumReduceWasm(ex, heap, shape, x, outStrides, out)) tsKernels.sumReduce(shape, x, outStrides, out);
     },
 
     copyStrided(shape, x, xStrides, out) {

@@ -61,3 +61,32 @@ export function binaryWasm(ex: KernelExports, heap: WasmHeap, op: BinaryOp, shap
   }
   return true;
 }
+
+/** Sum reductions whose kept dims form one contiguous block (bias gradients, row and column
+ *  sums, full sums): x as (outer, mid, inner), out[mid]. Other patterns return false. */
+export function sumReduceWasm(ex: KernelExports, heap: WasmHeap, shape: readonly number[], x: FloatArray,
+  outStrides: readonly number[], out: FloatArray): boolean {
+  if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || !heap.owns(x) || !heap.owns(out)) return false;
+  let first = -1, last = -1;
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1 || outStrides[d] === 0) continue;
+    if (first < 0) first = d;
+    last = d;
+  }
+  let outer = 1, mid = 1, inner = 1, expect = 1;
+  if (first >= 0) {
+    for (let d = last; d >= first; d--) {
+      if (shape[d] === 1) continue;
+      if (outStrides[d] !== expect) return false; // a reduced dim inside the kept block, or a permuted out
+      expect *= shape[d];
+    }
+    for (let d = 0; d < first; d++) outer *= shape[d];
+    for (let d = first; d <= last; d++) mid *= shape[d];
+    for (let d = last + 1; d < shape.length; d++) inner *= shape[d];
+  } else {
+    for (const s of shape) inner *= s;
+  }
+  if (out.length !== mid) return false;
+  ex.sumKeepMidF32(outer, mid, inner, x.byteOffset, out.byteOffset);
+  return true;
+}

@@ -27,6 +27,7 @@ export interface KernelExports {
   adamF32(n: number, p: number, g: number, m: number, v: number,
     b1: number, c1: number, b2: number, c2: number, eps: number, stepSize: number, sq2: number): void;
   zeroBytes(ptr: number, bytes: number): void;
+  sumKeepMidF32(outer: number, mid: number, inner: number, x: number, out: number): void;
   copy2dF32(rows: number, n: number, x: number, rx: number, sx: number, out: number): void;
   heapBase(): number;
 }

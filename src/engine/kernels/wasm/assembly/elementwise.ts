@@ -152,3 +152,47 @@ export function adamF32(n: i32, p: usize, g: usize, m: usize, v: usize,
     store<f32>(p + o, load<f32>(p + o) - stepSize * mi / (sqrt<f32>(vi) / sq2 + eps));
   }
 }
+
+/** Σ of n contiguous float32 values, accumulated in double precision (two f64x2 lanes pairs). */
+@inline function rowSum(x: usize, n: i32): f64 {
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const v = v128.load(x + (<usize>j << 2));
+    a0 = f64x2.add(a0, f64x2.promote_low_f32x4(v));
+    a1 = f64x2.add(a1, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+  }
+  const a = f64x2.add(a0, a1);
+  let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+  for (; j < n; j++) s += <f64>load<f32>(x + (<usize>j << 2));
+  return s;
+}
+
+/** x viewed as (outer, mid, inner) contiguous; out[m] (float32, zeroed first) = Σ over outer and
+ *  inner of x[o, m, i]. inner = 1 gives column sums, outer = 1 row sums, mid = 1 a full sum. */
+export function sumKeepMidF32(outer: i32, mid: i32, inner: i32, x: usize, out: usize): void {
+  memory.fill(out, 0, <usize>mid << 2);
+  if (inner == 1) {
+    // column sums: out[m] += x[o, m], row after row (float32 adds, as the TypeScript kernel)
+    for (let o = 0; o < outer; o++) {
+      const row = x + (<usize>(o * mid) << 2);
+      let m = 0;
+      for (; m + 4 <= mid; m += 4) {
+        const q = <usize>m << 2;
+        v128.store(out + q, f32x4.add(v128.load(out + q), v128.load(row + q)));
+      }
+      for (; m < mid; m++) {
+        const q = <usize>m << 2;
+        store<f32>(out + q, load<f32>(out + q) + load<f32>(row + q));
+      }
+    }
+    return;
+  }
+  for (let o = 0; o < outer; o++) {
+    for (let m = 0; m < mid; m++) {
+      const s = rowSum(x + (<usize>((o * mid + m) * inner) << 2), inner);
+      const q = out + (<usize>m << 2);
+      store<f32>(q, <f32>(<f64>load<f32>(q) + s));
+    }
+  }
+}
