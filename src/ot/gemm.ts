@@ -124,3 +124,13 @@ export function matMulTN(g: Float32Array, p: number, n: number, t: Float32Array,
     }
   }
 }
+
+/** Scratch float32 storage where the fast product reads it without a copy (the wasm heap when
+ *  available); give it back with releaseF32 once done. Contents are zero. */
+export function allocF32(length: number): Float32Array {
+  return fastGemm && length >= 1 << 16 ? fastGemm.alloc(length) : new Float32Array(length);
+}
+
+export function releaseF32(arr: Float32Array): void {
+  if (fastGemm && arr.length >= 1 << 16) fastGemm.release(arr);
+}

@@ -19,6 +19,7 @@ import { parseSpec, resolveSpec, SpecError, type SpecKind, type SpecValue } from
 import { swd, fullDimSwd, type DistanceResult } from './sliced.js';
 import { w1, projectedW1, nearestNeighbour, frechetDistance, mmd } from './distances.js';
 import { unfold, fold, patchGrid } from './patches.js';
+import { allocF32, releaseF32 } from './gemm.js';
 
 export interface ImageSetShape {
   /** Number of images in x (generated) and y (data). */
@@ -105,7 +106,11 @@ export function parseMetric(text: string): Metric {
     const { oh, ow, dim } = patchGrid(img, p, s);
     const L = oh * ow;
     if (kind === 'MiniBatchPatchLoss') {
-      const r = fn(unfold(x, n, img, p, s), n * L, unfold(y, m, img, p, s), m * L, dim, rng, grad);
+      // Patch sets are large (153,664 × 256 for 64 images of 64×64 at p=16, s=1): build them
+      // where the fast product reads them in place, and hand the memory back afterwards.
+      const px = unfold(x, n, img, p, s, -1, allocF32), py = unfold(y, m, img, p, s, -1, allocF32);
+      let r: DistanceResult;
+      try { r = fn(px, n * L, py, m * L, dim, rng, grad); } finally { releaseF32(py); releaseF32(px); }
       let gradX: Float64Array | null = null;
       if (r.gradX) { gradX = new Float64Array(n * d); fold(r.gradX, n, img, p, s, gradX); }
       return { value: r.value, gradX };
@@ -129,7 +134,7 @@ export function parseMetric(text: string): Metric {
     evaluateWithGradient: (x, y, shape, rng) => {
       if (!differentiable) throw new Error(`${text}: ${dist} has no gradient (only w1, swd and full_dim_swd do)`);
       const r = run(x, y, shape, rng, true);
-      return { value: r.value, gradX: Float32Array.from(r.gradX!) };
+      return { value: r.value, gradX: new Float32Array(r.gradX!) };
     },
   };
 }

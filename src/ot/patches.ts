@@ -23,12 +23,13 @@ export function patchGrid(shape: ImageShape, p: number, s: number): PatchGrid {
  * major then position (row-major over the grid); with a position l it is the count×dim set of
  * patches at that position only.
  */
-export function unfold(images: Float32Array, count: number, shape: ImageShape, p: number, s: number, position = -1): Float32Array {
+export function unfold(images: Float32Array, count: number, shape: ImageShape, p: number, s: number, position = -1,
+  alloc: (length: number) => Float32Array = (len) => new Float32Array(len)): Float32Array {
   const { c, h, w } = shape;
   const { oh, ow, dim } = patchGrid(shape, p, s);
   const L = oh * ow;
   const nPos = position < 0 ? L : 1;
-  const out = new Float32Array(count * nPos * dim);
+  const out = alloc(count * nPos * dim);
   let o = 0;
   for (let b = 0; b < count; b++) {
     const base = b * c * h * w;

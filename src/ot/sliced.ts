@@ -13,7 +13,7 @@
  */
 import type { Rng } from '../engine/random.js';
 import { SQ_DIST_FLOOR, type Points } from './cost.js';
-import { projectT, matMulTN } from './gemm.js';
+import { projectT, matMulTN, allocF32, releaseF32 } from './gemm.js';
 import { makeSortScratch, radixSortFloat32 } from './sort.js';
 
 export interface DistanceResult {
@@ -79,8 +79,8 @@ export function sorted1dW1(xs: Float32Array, n: number, ys: Float32Array, m: num
 
 /** Projections P×n: row p holds the n points projected on direction p (contiguous). */
 function project(x: Points, n: number, dirs: Float32Array, P: number, d: number): Float32Array {
-  const out = new Float32Array(n * P);
-  projectT(dirs, P, x instanceof Float32Array ? x : Float32Array.from(x), n, d, out);
+  const out = allocF32(n * P);
+  projectT(dirs, P, x instanceof Float32Array ? x : new Float32Array(x), n, d, out);
   return out;
 }
 
@@ -94,7 +94,7 @@ export function swd(x: Points, n: number, y: Points, m: number, d: number, rng: 
   const xs = new Float32Array(n), ys = new Float32Array(m);
   const xi = new Int32Array(n);
   const gSorted = wantGrad ? new Float64Array(n) : null;
-  const gProj = wantGrad ? new Float32Array(n * numProj) : null;
+  const gProj = wantGrad ? allocF32(n * numProj) : null;
   let total = 0;
   for (let p = 0; p < numProj; p++) {
     radixSortFloat32(px, p * n, 1, n, xs, wantGrad ? xi : null, scratch);
@@ -110,10 +110,13 @@ export function swd(x: Points, n: number, y: Points, m: number, d: number, rng: 
   }
   let gradX: Float64Array | null = null;
   if (gProj) {
-    const g32 = new Float32Array(n * d);
+    const g32 = allocF32(n * d);
     matMulTN(gProj, numProj, n, dirs, d, g32);
-    gradX = Float64Array.from(g32);
+    gradX = new Float64Array(g32);
+    releaseF32(g32);
+    releaseF32(gProj);
   }
+  releaseF32(py); releaseF32(px);
   return { value: total / numProj, gradX };
 }
 
@@ -144,5 +147,6 @@ export function fullDimSwd(x: Points, n: number, y: Points, m: number, d: number
       }
     });
   }
+  releaseF32(py); releaseF32(px);
   return { value: total / numProj, gradX };
 }
