@@ -12,7 +12,7 @@ import { CTL_INTS, DONE, GEN, NCHUNKS, OP, P, TICKET, work } from './jobs.js';
 import type { WasmRuntime } from './runtime.js';
 
 const MIN_SPEEDUP = 1.15;
-const SERIAL_STRETCH = 200;
+const SERIAL_STRETCH = 400;
 
 export class Pool {
   readonly threads: number;
@@ -83,7 +83,7 @@ export class Pool {
     const elapsed = performance.now() - t0;
     const s = mine === 0 || elapsed <= 0 ? this.threads : Math.min(this.threads, ((t1 - t0) / mine) * nChunks / elapsed);
     this.speedup = 0.8 * this.speedup + 0.2 * s;
-    if (this.speedup < MIN_SPEEDUP) { this.skip = SERIAL_STRETCH; this.speedup = 1.6; }
+    if (this.speedup < MIN_SPEEDUP) { this.skip = SERIAL_STRETCH; this.speedup = 1.3; }
   }
 
   /** False while recent parallel jobs did not beat the main thread alone (a machine busy with
