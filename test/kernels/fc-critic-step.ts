@@ -30,14 +30,18 @@ export function criticForward(net: FcCritic, x: Tensor): Tensor {
   return h;
 }
 
-/** Loss −(mean D(real) − mean D(fake)) + 10·GP; returns the loss and its parameter gradients. */
-export function criticStep(net: FcCritic, real: Tensor, fake: Tensor, alphas: Float32Array): { loss: Tensor; grads: Tensor[] } {
-  const f = (x: Tensor) => criticForward(net, x);
+/** Loss −(mean D(real) − mean D(fake)) + 10·GP for any critic `f` with parameters `params`;
+ *  returns the loss and its parameter gradients. */
+export function wganGpStep(f: (x: Tensor) => Tensor, params: Tensor[], real: Tensor, fake: Tensor, alphas: Float32Array): { loss: Tensor; grads: Tensor[] } {
   const w1 = sub(mean(f(real)), mean(f(fake)));
   const { penalty } = gradientPenalty(f, real, fake, alphas, 10);
   const loss = add(neg(w1), penalty);
-  const params = [...net.weights, ...net.biases];
   return { loss, grads: grad([loss], params) };
+}
+
+/** wganGpStep for the FC critic above. */
+export function criticStep(net: FcCritic, real: Tensor, fake: Tensor, alphas: Float32Array): { loss: Tensor; grads: Tensor[] } {
+  return wganGpStep((x) => criticForward(net, x), [...net.weights, ...net.biases], real, fake, alphas);
 }
 
 /** Inputs for a step: real and fake batches (b × inDim) and per-sample α. */
