@@ -9,7 +9,8 @@
  * - `images/centroids/<i>.png`: every final centroid as its own image (any k);
  * - `metrics.jsonl`: one line per iteration with the keys training uses for its evaluations
  *   (`MiniBatchLoss-dist=w1_fixed_noise_gen_to_train`, `…swd…`), and `ot_cost` = Σ P·C;
- * - `plots/Losses.png`: those three curves.
+ * - `plots/Losses.png`: those three curves (rendered by src/report in a worker thread started
+ *   first, so that loading Vega overlaps the computation).
  * Every check (flags, folder, k against the number of images, an existing run) happens before
  * anything is written; each file is written whole (temporary name, then rename).
  *
@@ -17,6 +18,7 @@
  */
 import { mkdirSync, existsSync, readdirSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import cliProgress from 'cli-progress';
 import { Rng } from '../engine/random.js';
 import { loadImageFolder } from '../data/image-folder.js';
@@ -84,6 +86,32 @@ export async function runOtMeans(c: OtMeansRunConfig): Promise<{ folder: string;
     throw new UserError(`the output folder ${folder} already exists and is not empty; pass --overwrite to replace it, or choose another --train_name`);
   }
 
+  const plotter = startPlotter();
+  try {
+    return await runChecked(c, t0, log, trainName, folder, plotter);
+  } finally {
+    void plotter?.terminate();
+  }
+}
+
+const dead = new WeakSet<Worker>();
+
+/** The plot worker, or null where worker threads cannot start (then the plot renders here). */
+function startPlotter(): Worker | null {
+  try {
+    const w = new Worker(new URL('./ot-means-plot-worker.js', import.meta.url));
+    w.unref(); // never keeps the process alive on its own
+    const mark = (): void => { dead.add(w); };
+    w.on('error', mark); // then the plot is rendered in this thread instead
+    w.on('exit', mark);
+    return w;
+  } catch {
+    return null;
+  }
+}
+
+async function runChecked(c: OtMeansRunConfig, t0: number, log: (line: string) => void, trainName: string,
+  folder: string, plotter: Worker | null): Promise<{ folder: string; result: OtMeansResult }> {
   const ds = await loadImageFolder({
     dataPath: c.dataPath, imSize: c.imSize, centerCrop: c.centerCrop, grayScale: c.grayScale, limitData: c.limitData,
     cache: c.cache, log: (m) => log(`discrete-gans: ${m}`),
@@ -145,14 +173,13 @@ export async function runOtMeans(c: OtMeansRunConfig): Promise<{ folder: string;
     writeWhole(join(images, 'centroids', `${String(i).padStart(digits, '0')}.png`), encodePng(grid.data, grid.width, grid.height, 3));
   }
   await Promise.all(pending);
-  await writeLossesPlot(join(folder, 'plots', 'Losses.png'), records);
+  await writeLossesPlot(join(folder, 'plots', 'Losses.png'), records, plotter);
   (c.out ?? ((line: string) => process.stdout.write(`${line}\n`)))(`OT cost Σ P·C = ${result.otCost.toPrecision(8)} (C = ‖c − x‖ / ${d}); W1 = ${result.w1.toPrecision(8)} after ${c.iterations} iterations of ${c.method}; outputs in ${folder} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   return { folder, result };
 }
 
 /** One panel per logged curve (W1, SWD, OT cost) against the iteration, rendered by src/report. */
-async function writeLossesPlot(path: string, records: readonly MetricsRecord[]): Promise<void> {
-  const { renderSvg, svgToPng } = await import('../report/plots.js');
+async function writeLossesPlot(path: string, records: readonly MetricsRecord[], plotter: Worker | null): Promise<void> {
   const keys = [W1_KEY, SWD_KEY, OT_COST_KEY];
   const panels = keys.map((key) => {
     const values = records.filter((r) => Number.isFinite(r[key])).map((r) => ({ iteration: r.iteration, value: r[key] }));
@@ -168,6 +195,27 @@ async function writeLossesPlot(path: string, records: readonly MetricsRecord[]):
       },
     };
   });
-  const spec = { background: 'white', hconcat: panels } as unknown as Parameters<typeof renderSvg>[0];
-  writeWhole(path, await svgToPng(await renderSvg(spec)));
+  const spec = { background: 'white', hconcat: panels };
+  if (plotter !== null && await renderInWorker(plotter, path, spec)) return;
+  const { renderSvg, svgToPng } = await import('../report/plots.js');
+  writeWhole(path, await svgToPng(await renderSvg(spec as unknown as Parameters<typeof renderSvg>[0])));
+}
+
+/** true once the worker wrote the plot; false if it failed (the caller then renders here). */
+function renderInWorker(plotter: Worker, path: string, spec: object): Promise<boolean> {
+  if (dead.has(plotter)) return Promise.resolve(false);
+  return new Promise((resolvePromise) => {
+    const done = (ok: boolean): void => {
+      plotter.off('message', onMessage); plotter.off('error', onEnd); plotter.off('exit', onEnd);
+      plotter.unref();
+      resolvePromise(ok);
+    };
+    const onMessage = (m: { ok: boolean }): void => done(m.ok);
+    const onEnd = (): void => done(false);
+    plotter.on('message', onMessage);
+    plotter.on('error', onEnd);
+    plotter.on('exit', onEnd);
+    plotter.ref(); // keep the process alive until the answer
+    plotter.postMessage({ path, spec });
+  });
 }
