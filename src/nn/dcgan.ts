@@ -18,7 +18,8 @@ import { resolveSpec, SpecError, type ParsedSpec } from '../util/named-spec.js';
 import { registerDiscriminator, registerGenerator, type ArchContext } from './architectures.js';
 import { Conv2d, ConvTranspose2d, Linear, ReLU, Tanh } from './layers.js';
 import { Module, Sequential } from './module.js';
-import { BatchNorm, InstanceNorm } from './norm.js';
+import { InstanceNorm } from './norm.js';
+import { FusedBatchNorm as BatchNorm } from './fused-batch-norm.js';
 import type { Normalize } from './fc.js';
 
 export interface DcganOptions { nf: number; normalize: Normalize }

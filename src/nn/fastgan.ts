@@ -28,7 +28,7 @@ import { resolveSpec, SpecError } from '../util/named-spec.js';
 import { registerDiscriminator, registerGenerator, type ArchContext } from './architectures.js';
 import { Conv2d, ConvTranspose2d, LeakyReLU, Sigmoid, type ConvOptions } from './layers.js';
 import { Module, Sequential } from './module.js';
-import { BatchNorm } from './norm.js';
+import { FusedBatchNorm as BatchNorm } from './fused-batch-norm.js';
 import { spectralNorm } from './spectral-norm.js';
 
 /** Seed of the noise stream used in evaluation mode. */
