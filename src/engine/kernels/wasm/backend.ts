@@ -1,8 +1,10 @@
 /**
  * The WebAssembly SIMD kernel backend (`wasm`): float32 tensors live in one shared
  * WebAssembly.Memory; the matrix product runs in AssemblyScript SIMD kernels split over a pool
- * of worker threads. Every kernel it does not accelerate (and all float64 work) is delegated to
- * the TypeScript backend, which stays the reference.
+ * of worker threads; the cheap elementwise ops, block sum reductions, im2col/col2im, strided
+ * copies and Adam run in SIMD on the calling thread. Every other kernel (transcendental
+ * functions, max reductions, gathers) and all float64 work is delegated to the TypeScript
+ * backend, which stays the reference.
  *
  * Owns: the Kernels object, the splitting of products into chunks, the copy-in/copy-out path
  * for arrays that live outside the wasm memory. Knows nothing of tensors or autograd.
