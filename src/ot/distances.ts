@@ -74,7 +74,10 @@ export function projectedW1(x: Points, n: number, y: Points, m: number, d: numbe
 /** For each y_j the distance to its nearest x; the mean over j. */
 export function nearestNeighbour(x: Points, n: number, y: Points, m: number, d: number): DistanceResult {
   const best = new Float64Array(m).fill(Infinity);
-  forEachCostBlock(x, n, y, m, d, Math.max(1, Math.floor(4_000_000 / m)), (i0, i1, block) => {
+  if (n * m <= 1 << 24) {
+    const D = sqEuclideanCost(x, n, y, m, d); // the fast product path when large
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) if (D[i * m + j] < best[j]) best[j] = D[i * m + j];
+  } else forEachCostBlock(x, n, y, m, d, Math.max(1, Math.floor(4_000_000 / m)), (i0, i1, block) => {
     for (let r = 0; r < i1 - i0; r++) for (let j = 0; j < m; j++) if (block[r * m + j] < best[j]) best[j] = block[r * m + j];
   }, 0, true);
   let s = 0;
@@ -197,10 +200,12 @@ function eigWithVectors(A0: Float64Array, d: number): { values: Float64Array; ve
 /** Biased squared MMD with the Gaussian kernel exp(−‖a − b‖² / (2σ²)). */
 export function mmd(x: Points, n: number, y: Points, m: number, d: number, sigma = 0.1): DistanceResult {
   const inv = 1 / (2 * sigma * sigma);
+  // Kernel sums in row blocks: never more than ~4M squared distances held at once.
   const meanK = (a: Points, na: number, b: Points, nb: number): number => {
-    const D = sqEuclideanCost(a, na, b, nb, d);
     let s = 0;
-    for (let e = 0; e < D.length; e++) s += Math.exp(-D[e] * inv);
+    forEachCostBlock(a, na, b, nb, d, Math.max(1, Math.floor(4_000_000 / nb)), (_i0, _i1, block) => {
+      for (let e = 0; e < block.length; e++) s += Math.exp(-block[e] * inv);
+    }, 0, true);
     return s / (na * nb);
   };
   const value = meanK(x, n, x, n) + meanK(y, m, y, m) - 2 * meanK(x, n, y, m);
