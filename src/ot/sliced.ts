@@ -12,7 +12,7 @@
  * Owns: directions, projections, the 1-D coupling. Knows nothing of images or training.
  */
 import type { Rng } from '../engine/random.js';
-import { SQ_DIST_FLOOR, type Points } from './cost.js';
+import { SQ_DIST_FLOOR, euclideanCost, type Points } from './cost.js';
 import { projectT, matMulTN, allocF32, releaseF32 } from './gemm.js';
 import { makeSortScratch, radixSortFloat32 } from './sort.js';
 
@@ -131,14 +131,20 @@ export function fullDimSwd(x: Points, n: number, y: Points, m: number, d: number
   const xi = new Int32Array(n), yi = new Int32Array(m);
   const gradX = wantGrad ? new Float64Array(n * d) : null;
   const inv = 1 / (n * m);
+  // When the n×m distances fit (a few generated images against a data set), compute them once
+  // (one matrix product) instead of once per matched pair and direction.
+  const D = n * m <= 1 << 23 ? euclideanCost(x, n, y, m, d) : null;
   let total = 0;
   for (let p = 0; p < numProj; p++) {
     radixSortFloat32(px, p * n, 1, n, xs, xi, scratch);
     radixSortFloat32(py, p * m, 1, m, ys, yi, scratch);
     quantileCoupling(n, m, (i, j, t) => {
       const a = xi[i] * d, b = yi[j] * d;
-      let s = 0;
-      for (let k = 0; k < d; k++) { const diff = x[a + k] - y[b + k]; s += diff * diff; }
+      let s: number;
+      if (D) { const c = D[xi[i] * m + yi[j]]; s = c * c; } else {
+        s = 0;
+        for (let k = 0; k < d; k++) { const diff = x[a + k] - y[b + k]; s += diff * diff; }
+      }
       const dist = Math.sqrt(s > SQ_DIST_FLOOR ? s : SQ_DIST_FLOOR);
       total += t * inv * dist;
       if (gradX && s > SQ_DIST_FLOOR) {
