@@ -18,7 +18,7 @@ const PAGE = 65536;
 const ALIGN = 64;
 /** Bytes handed out since the last collection before an allocation that finds no free block
  *  of its class collects first. */
-const COLLECT_EVERY_BYTES = Number(process.env.DISCRETE_GANS_WASM_GC_MB ?? 192) * 2 ** 20;
+const COLLECT_EVERY_BYTES = Number(process.env.DISCRETE_GANS_WASM_GC_MB ?? 96) * 2 ** 20;
 
 interface Collector { gc(): void; cleanupSome: (this: FinalizationRegistry<Block>) => void }
 
