@@ -44,6 +44,9 @@ export class CentroidCosts {
   private readonly cOff: Float64Array;
   private readonly dots: Float32Array | null;
   private readonly cNorms: Float64Array;
+  /** Scratch of weightedMeans (k×d and k), kept to spare the collector. */
+  private readonly acc: Float64Array;
+  private readonly tot: Float64Array;
 
   /** `fill(out)` writes the N×d data (row-major float32) into `out`. */
   constructor(readonly n: number, readonly d: number, readonly k: number, fill: (out: Float32Array) => void) {
@@ -90,6 +93,8 @@ export class CentroidCosts {
     this.cBuf = kern.alloc('float32', k * d) as Float32Array;
     this.cOff = new Float64Array(this.sparse ? k * d : 0);
     this.cNorms = new Float64Array(k);
+    this.acc = new Float64Array(k * d);
+    this.tot = new Float64Array(k);
   }
 
   /** Whether the residuals are kept sparse. */
@@ -210,8 +215,8 @@ export class CentroidCosts {
    */
   weightedMeans(rows: Int32Array, cols: Int32Array, w: Float64Array, minDenominator: number, c: Float64Array): void {
     const { k, d, offset } = this;
-    const acc = new Float64Array(k * d);
-    const tot = new Float64Array(k);
+    const acc = this.acc.fill(0);
+    const tot = this.tot.fill(0);
     for (let t = 0; t < w.length; t++) {
       if (w[t] === 0) continue;
       tot[rows[t]] += w[t];
