@@ -18,7 +18,7 @@ import type { Rng } from '../engine/random.js';
 import { parseSpec, resolveSpec, SpecError, type SpecKind, type SpecValue } from '../util/named-spec.js';
 import { swd, fullDimSwd, type DistanceResult } from './sliced.js';
 import { w1, projectedW1, nearestNeighbour, frechetDistance, mmd } from './distances.js';
-import { unfold, fold, patchGrid } from './patches.js';
+import { unfold, unfoldAt, fold, patchGrid } from './patches.js';
 import { allocF32, releaseF32 } from './gemm.js';
 
 export interface ImageSetShape {
@@ -117,14 +117,20 @@ export function parseMetric(text: string): Metric {
     }
     let total = 0;
     const gradX = grad ? new Float64Array(n * d) : null;
-    for (let l = 0; l < L; l++) {
-      const r = fn(unfold(x, n, img, p, s, l), n, unfold(y, m, img, p, s, l), m, dim, rng, grad);
-      total += r.value;
-      if (gradX && r.gradX) {
-        for (let k = 0; k < r.gradX.length; k++) r.gradX[k] /= L;
-        fold(r.gradX, n, img, p, s, gradX, l);
+    // One pair of patch buffers, refilled at each position (where the fast product reads them).
+    const px = allocF32(n * dim), py = allocF32(m * dim);
+    try {
+      for (let l = 0; l < L; l++) {
+        unfoldAt(x, n, img, p, s, l, px);
+        unfoldAt(y, m, img, p, s, l, py);
+        const r = fn(px, n, py, m, dim, rng, grad);
+        total += r.value;
+        if (gradX && r.gradX) {
+          for (let k = 0; k < r.gradX.length; k++) r.gradX[k] /= L;
+          fold(r.gradX, n, img, p, s, gradX, l);
+        }
       }
-    }
+    } finally { releaseF32(py); releaseF32(px); }
     return { value: total / L, gradX };
   };
 

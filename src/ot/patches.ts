@@ -25,16 +25,20 @@ export function patchGrid(shape: ImageShape, p: number, s: number): PatchGrid {
  */
 export function unfold(images: Float32Array, count: number, shape: ImageShape, p: number, s: number, position = -1,
   alloc: (length: number) => Float32Array = (len) => new Float32Array(len)): Float32Array {
-  const { c, h, w } = shape;
   const { oh, ow, dim } = patchGrid(shape, p, s);
   const L = oh * ow;
-  const nPos = position < 0 ? L : 1;
-  const out = alloc(count * nPos * dim);
+  if (position >= 0) {
+    const out = alloc(count * dim);
+    unfoldAt(images, count, shape, p, s, position, out);
+    return out;
+  }
+  const out = alloc(count * L * dim);
+  const { c, h, w } = shape;
   let o = 0;
   for (let b = 0; b < count; b++) {
     const base = b * c * h * w;
-    for (let l = position < 0 ? 0 : position; l < (position < 0 ? L : position + 1); l++) {
-      const oy = Math.floor(l / ow) * s, ox = (l % ow) * s;
+    for (let l = 0; l < L; l++) {
+      const oy = ((l / ow) | 0) * s, ox = (l % ow) * s;
       for (let ci = 0; ci < c; ci++) {
         for (let ki = 0; ki < p; ki++) {
           const row = base + ci * h * w + (oy + ki) * w + ox;
@@ -44,6 +48,23 @@ export function unfold(images: Float32Array, count: number, shape: ImageShape, p
     }
   }
   return out;
+}
+
+/** The count×dim patches at grid position l, written into `out` (reused across positions). */
+export function unfoldAt(images: Float32Array, count: number, shape: ImageShape, p: number, s: number, l: number, out: Float32Array): void {
+  const { c, h, w } = shape;
+  const { ow } = patchGrid(shape, p, s);
+  const oy = ((l / ow) | 0) * s, ox = (l % ow) * s;
+  const hw = h * w;
+  let o = 0;
+  for (let b = 0; b < count; b++) {
+    for (let ci = 0; ci < c; ci++) {
+      let row = (b * c + ci) * hw + oy * w + ox;
+      for (let ki = 0; ki < p; ki++, row += w) {
+        for (let kj = 0; kj < p; kj++) out[o++] = images[row + kj];
+      }
+    }
+  }
 }
 
 /** The adjoint of `unfold`: adds the patch gradients `g` (same layout) onto `out` (NCHW). */

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/engine/random.js';
 import { parseMetric } from '../../src/ot/metrics.js';
-import { unfold, fold } from '../../src/ot/patches.js';
+import { unfold, unfoldAt, fold } from '../../src/ot/patches.js';
 import { w1 } from '../../src/ot/distances.js';
 import { swd } from '../../src/ot/sliced.js';
 import { SpecError } from '../../src/util/named-spec.js';
@@ -46,6 +46,24 @@ test('unfold gives every window at stride s, channel-major, and fold is its adjo
   for (let k = 0; k < g.length; k++) lhs += g[k] * Pz[k];
   for (let k = 0; k < z.length; k++) rhs += out[k] * z[k];
   assert.ok(Math.abs(lhs - rhs) < 1e-9 * Math.abs(lhs));
+});
+
+test('patches at one position (unfoldAt) are the rows of that position in the full unfold', () => {
+  const shape = { c: 2, h: 9, w: 7 };
+  const count = 3, p = 3, s = 2; // grid 4 × 3, 18 values per patch
+  const img = new Float32Array(count * 2 * 9 * 7).map((_, i) => i * 0.5 - 7);
+  const all = unfold(img, count, shape, p, s);
+  const L = 12, dim = 18;
+  const buf = new Float32Array(count * dim);
+  for (let l = 0; l < L; l++) {
+    unfoldAt(img, count, shape, p, s, l, buf);
+    for (let b = 0; b < count; b++) {
+      for (let k = 0; k < dim; k++) assert.equal(buf[b * dim + k], all[(b * L + l) * dim + k], `position ${l} image ${b}`);
+    }
+  }
+  // window (grid row 1, grid col 2) of image 1, channel 1, kernel row 2, kernel col 0
+  unfoldAt(img, count, shape, p, s, 5, buf);
+  assert.equal(buf[dim + 9 + 6], img[(1 * 2 + 1) * 63 + (2 + 2) * 7 + 4]);
 });
 
 function images(rng: Rng, n: number, c: number, h: number, w: number): Float32Array {

@@ -24,6 +24,31 @@ test('radix sort orders negative, zero and positive floats and returns the permu
   for (let k = 0; k < v.length; k++) assert.equal(v[idx[k]], out[k]);
 });
 
+test('short and long sorts (insertion and radix paths) are stable, strided, and order -0 before +0', () => {
+  const rng = new Rng(11);
+  for (const len of [1, 2, 5, 64, 95, 96, 97, 200]) {
+    const stride = 3, offset = 2;
+    const src = new Float32Array(offset + len * stride);
+    for (let k = 0; k < src.length; k++) src[k] = rng.int(7) === 0 ? (rng.int(2) ? -0 : 0) : rng.int(9) - 4 + (rng.int(3) === 0 ? 0.5 : 0);
+    const vals = Array.from({ length: len }, (_, k) => src[offset + k * stride]);
+    // Reference: stable order by value, -0 before +0.
+    const order = vals.map((_, k) => k).sort((a, b) => {
+      const va = vals[a], vb = vals[b];
+      if (va !== vb) return va - vb;
+      const za = Object.is(va, -0) ? 0 : 1, zb = Object.is(vb, -0) ? 0 : 1;
+      return za - zb || a - b;
+    });
+    for (const withIdx of [true, false]) {
+      const out = new Float32Array(len), idx = new Int32Array(len);
+      radixSortFloat32(src, offset, stride, len, out, withIdx ? idx : null, makeSortScratch(len));
+      for (let k = 0; k < len; k++) {
+        assert.ok(Object.is(out[k], vals[order[k]]), `len ${len} position ${k}`);
+        if (withIdx) assert.equal(idx[k], order[k]);
+      }
+    }
+  }
+});
+
 test('swd with n = m is the mean over directions of the sorted mean absolute difference', () => {
   const rng = new Rng(2);
   const n = 37, d = 5, P = 9;
