@@ -40,6 +40,7 @@ export { conv2d, convTranspose2d, conv2dWeightGrad } from './ops/conv.js';
 export type { Conv2dOptions, ConvTranspose2dOptions } from './ops/conv.js';
 export { avgPool2d, adaptiveAvgPool2d, upsampleNearest2d, globalAvgPool2d } from './ops/pool.js';
 export { batchNormTrain } from './ops/batch-norm.js';
+export { glu } from './ops/glu.js';
 export type { BatchNormResult } from './ops/batch-norm.js';
 export { getKernels, setBackend, getBackend, listBackends, registerBackend } from './kernels/kernels.js';
 export type { Kernels, UnaryOp, BinaryOp } from './kernels/kernels.js';

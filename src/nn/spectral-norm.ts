@@ -1,6 +1,6 @@
 /**
  * Spectral normalisation as `torch.nn.utils.spectral_norm` (SPEC §4): the layer's weight W is
- * replaced by W / σ(W). The original weight stays the trained parameter, renamed
+ * replaced by W / σ(W) (computed as the layer's output without bias divided by σ, plus the bias). The original weight stays the trained parameter, renamed
  * `weight_orig`; two persistent buffers `weight_u` (length rows) and `weight_v` (length cols)
  * hold the power-iteration vectors, W being viewed as a rows × cols matrix along dim 0 (dim 1
  * for transposed convolutions, whose weight is in × out × k × k). Each forward pass in
@@ -62,14 +62,19 @@ export class SpectralNorm {
     });
   }
 
-  /** W / σ for this forward pass (a power iteration first when `training`). */
-  weight(training: boolean): Tensor {
+  /** σ = uᵀWv for this forward pass (a power iteration first when `training`), differentiable
+   *  in W with u and v constants. */
+  sigmaTensor(training: boolean): Tensor {
     const mat = this.matrix();
     if (training) this.powerIteration(mat);
     const u = E.reshape(E.clone(this.u), [1, this.rows]);
     const v = E.reshape(E.clone(this.v), [this.cols, 1]);
-    const sigma = E.reshape(E.matmul(E.matmul(u, mat), v), []);
-    return E.div(this.weightOrig, sigma);
+    return E.reshape(E.matmul(E.matmul(u, mat), v), []);
+  }
+
+  /** W / σ for this forward pass (a power iteration first when `training`). */
+  weight(training: boolean): Tensor {
+    return E.div(this.weightOrig, this.sigmaTensor(training));
   }
 
   /** The current σ = uᵀWv (no power iteration), for inspection. */
@@ -103,10 +108,20 @@ export function spectralNorm<L extends Layer>(layer: L, rng: Rng): L {
   const sn = new SpectralNorm(layer, w, u, v, dim);
   normalized.set(layer, sn);
   const base = Object.getPrototypeOf(layer).forward as (this: L, x: Tensor) => Tensor;
-  const mutable = layer as unknown as { weight: Tensor };
+  // layer(x; W/σ) = layer(x; W, no bias)/σ + bias: the graph then holds an output-sized tensor
+  // instead of a copy of W per forward pass (W is large next to the activations of a critic's
+  // deep layers; FastGAN's memory depends on it).
+  const mutable = layer as unknown as { weight: Tensor; bias: Tensor | null };
+  const bias = layer.bias;
+  const biasShape = layer instanceof Linear ? [bias?.size ?? 0] : [1, bias?.size ?? 0, 1, 1];
+  mutable.weight = w;
   layer.forward = (x: Tensor): Tensor => {
-    mutable.weight = sn.weight(layer.training);
-    return base.call(layer, x);
+    const sigma = sn.sigmaTensor(layer.training);
+    mutable.bias = null;
+    let y: Tensor;
+    try { y = base.call(layer, x); } finally { mutable.bias = bias; }
+    y = E.div(y, sigma);
+    return bias ? E.add(y, E.reshape(bias, biasShape)) : y;
   };
   return layer;
 }
