@@ -3,7 +3,8 @@
  * backend, with PyTorch (2 intra-op threads, /usr/bin/python3) measured in the same run when
  * `import torch` works, and a ratio column (wasm on all threads / PyTorch).
  * Shapes: 1024³ and the FC-1024 critic's products at batch 64 (forward NT, input gradient NN,
- * weight gradient TN). Usage: npm run bench kernels [--quick]
+ * weight gradient TN), then one FC-1024 WGAN-GP critic step. Every figure is the best of its
+ * repetitions, ours and PyTorch's alike. Usage: npm run bench kernels [--quick]
  */
 import { spawnSync } from 'node:child_process';
 import { tsKernels } from '../src/engine/kernels/ts/index.js';
@@ -23,7 +24,8 @@ const CASES: Case[] = [
   { label: '64×1024×1024 NT (hidden layer)', m: 64, n: 1024, k: 1024, ta: false, tb: true },
 ];
 
-/** Median seconds of `fn` over repetitions filling about `budget` seconds (after a warm-up). */
+/** Best (minimum) seconds of `fn` over repetitions filling about `budget` seconds, after a
+ *  warm-up: on a machine shared with other work the minimum is the least noisy statistic. */
 function timeIt(fn: () => void, budget: number): number {
   fn();
   const times: number[] = [];
@@ -33,8 +35,7 @@ function timeIt(fn: () => void, budget: number): number {
     fn();
     times.push((performance.now() - t0) / 1000);
   }
-  times.sort((x, y) => x - y);
-  return times[Math.floor(times.length / 2)];
+  return Math.min(...times);
 }
 
 const TORCH_SCRIPT = `
@@ -48,7 +49,7 @@ for (m, n, k, ta, tb, budget) in json.loads(sys.argv[1]):
     f(); ts = []; t_start = time.perf_counter()
     while len(ts) < 3 or (time.perf_counter() - t_start < budget and len(ts) < 200):
         t0 = time.perf_counter(); f(); ts.append(time.perf_counter() - t0)
-    ts.sort(); out.append(ts[len(ts) // 2])
+    out.append(min(ts))
 print(json.dumps(out))
 `;
 
@@ -82,10 +83,10 @@ for _ in range(2): step()
 ts = []
 for _ in range(int(sys.argv[1])):
     t0 = time.perf_counter(); step(); ts.append(time.perf_counter() - t0)
-ts.sort(); print(ts[len(ts) // 2], torch.get_num_threads())
+print(min(ts), torch.get_num_threads())
 `;
 
-/** Median seconds of one FC-1024 critic WGAN-GP step (batch 64, 64×64 grey) on the engine. */
+/** Best seconds of one FC-1024 critic WGAN-GP step (batch 64, 64×64 grey) on the engine. */
 function engineStep(reps: number): number {
   const rng = new Rng(1);
   const net = makeFcCritic(4096, 1024, 4, rng);
@@ -96,8 +97,7 @@ function engineStep(reps: number): number {
     criticStep(net, real, fake, alphas);
     if (i >= 2) times.push((performance.now() - t0) / 1000);
   }
-  times.sort((x, y) => x - y);
-  return times[Math.floor(times.length / 2)];
+  return Math.min(...times);
 }
 
 function pad(s: string, w: number): string { return s.length >= w ? s : s + ' '.repeat(w - s.length); }

@@ -13,6 +13,8 @@ import type { WasmRuntime } from './runtime.js';
 
 const MIN_SPEEDUP = 1.15;
 const SERIAL_STRETCH = 400;
+const MAX_STRETCH = 400 * 64;
+const PROBE_OK = 50;
 
 export class Pool {
   readonly threads: number;
@@ -23,6 +25,8 @@ export class Pool {
   private gen = 0;
   private speedup = 2;
   private skip = 0;
+  private stretch = SERIAL_STRETCH;
+  private probeJobs = 0;
   /** Whether to fall back to one thread while parallel jobs do not pay (see worthIt). */
   adaptive = true;
   /** Jobs run on all threads / products run serially by the adaptive rule. */
@@ -83,12 +87,22 @@ export class Pool {
     const elapsed = performance.now() - t0;
     const s = mine === 0 || elapsed <= 0 ? this.threads : Math.min(this.threads, ((t1 - t0) / mine) * nChunks / elapsed);
     this.speedup = 0.8 * this.speedup + 0.2 * s;
-    if (this.speedup < MIN_SPEEDUP) { this.skip = SERIAL_STRETCH; this.speedup = 1.3; }
+    if (!this.adaptive) return;
+    if (this.speedup < MIN_SPEEDUP) {
+      // Serial for a while; each failed probe doubles the while (a persistently busy machine
+      // then pays for almost no probes), a probe that lasts PROBE_OK jobs resets it.
+      this.skip = this.stretch;
+      this.stretch = Math.min(MAX_STRETCH, this.stretch * 2);
+      this.speedup = 1.3;
+      this.probeJobs = 0;
+    } else if (++this.probeJobs >= PROBE_OK) {
+      this.stretch = SERIAL_STRETCH;
+    }
   }
 
   /** False while recent parallel jobs did not beat the main thread alone (a machine busy with
    *  other processes, whose threads then mostly wait for each other); the caller then runs
-   *  serially, and the pool is tried again after SERIAL_STRETCH products. */
+   *  serially, and the pool is tried again after a stretch of products (see run). */
   worthIt(): boolean {
     if (!this.adaptive) return true;
     if (this.skip > 0) { this.skip--; this.serialRuns++; return false; }
