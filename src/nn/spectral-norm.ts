@@ -1,6 +1,7 @@
 /**
  * Spectral normalisation as `torch.nn.utils.spectral_norm` (SPEC §4): the layer's weight W is
- * replaced by W / σ(W) (computed as the layer's output without bias divided by σ, plus the bias). The original weight stays the trained parameter, renamed
+ * replaced by W / σ(W), computed as the layer's output without bias divided by σ, plus the
+ * bias (no weight-sized copy per pass). The original weight stays the trained parameter, renamed
  * `weight_orig`; two persistent buffers `weight_u` (length rows) and `weight_v` (length cols)
  * hold the power-iteration vectors, W being viewed as a rows × cols matrix along dim 0 (dim 1
  * for transposed convolutions, whose weight is in × out × k × k). Each forward pass in
