@@ -16,7 +16,7 @@
  */
 import type { Rng } from '../engine/random.js';
 import { parseSpec, resolveSpec, SpecError, type SpecKind, type SpecValue } from '../util/named-spec.js';
-import { swd, fullDimSwd, type DistanceResult } from './sliced.js';
+import { swd, swdF32, fullDimSwd, type DistanceResult } from './sliced.js';
 import { w1, projectedW1, nearestNeighbour, frechetDistance, mmd } from './distances.js';
 import { unfold, unfoldAt, fold, patchGrid } from './patches.js';
 import { allocF32, releaseF32 } from './gemm.js';
@@ -109,10 +109,17 @@ export function parseMetric(text: string): Metric {
       // Patch sets are large (153,664 × 256 for 64 images of 64×64 at p=16, s=1): build them
       // where the fast product reads them in place, and hand the memory back afterwards.
       const px = unfold(x, n, img, p, s, -1, allocF32), py = unfold(y, m, img, p, s, -1, allocF32);
-      let r: DistanceResult;
-      try { r = fn(px, n * L, py, m * L, dim, rng, grad); } finally { releaseF32(py); releaseF32(px); }
+      let r: { value: number; gradX: Float32Array | Float64Array | null };
+      try {
+        // swd keeps its patch gradient (n·L × dim) in float32 scratch: no float64 copy of it.
+        r = dist === 'swd' ? swdF32(px, n * L, py, m * L, dim, rng, params.num_proj as number, grad) : fn(px, n * L, py, m * L, dim, rng, grad);
+      } finally { releaseF32(py); releaseF32(px); }
       let gradX: Float64Array | null = null;
-      if (r.gradX) { gradX = new Float64Array(n * d); fold(r.gradX, n, img, p, s, gradX); }
+      if (r.gradX) {
+        gradX = new Float64Array(n * d);
+        fold(r.gradX, n, img, p, s, gradX);
+        if (r.gradX instanceof Float32Array) releaseF32(r.gradX);
+      }
       return { value: r.value, gradX };
     }
     let total = 0;

@@ -68,7 +68,7 @@ export function unfoldAt(images: Float32Array, count: number, shape: ImageShape,
 }
 
 /** The adjoint of `unfold`: adds the patch gradients `g` (same layout) onto `out` (NCHW). */
-export function fold(g: Float64Array, count: number, shape: ImageShape, p: number, s: number, out: Float64Array, position = -1): void {
+export function fold(g: Float32Array | Float64Array, count: number, shape: ImageShape, p: number, s: number, out: Float64Array, position = -1): void {
   const { c, h, w } = shape;
   const { oh, ow } = patchGrid(shape, p, s);
   const L = oh * ow;

@@ -87,33 +87,53 @@ function project(x: Points, n: number, dirs: Float32Array, P: number, d: number)
 /** Sliced W1 with `numProj` random directions. */
 export function swd(x: Points, n: number, y: Points, m: number, d: number, rng: Rng,
   numProj = 128, wantGrad = false): DistanceResult {
+  const r = swdF32(x, n, y, m, d, rng, numProj, wantGrad);
+  let gradX: Float64Array | null = null;
+  if (r.gradX) { gradX = new Float64Array(r.gradX); releaseF32(r.gradX); }
+  return { value: r.value, gradX };
+}
+
+/**
+ * `swd` with its gradient left in float32 scratch storage (allocF32: the caller hands it back
+ * with releaseF32), for the patch losses whose gradients hold tens of millions of values.
+ */
+export function swdF32(x: Points, n: number, y: Points, m: number, d: number, rng: Rng,
+  numProj = 128, wantGrad = false): { value: number; gradX: Float32Array | null } {
   const dirs = randomDirections(rng, numProj, d);
   const px = project(x, n, dirs, numProj, d);
   const py = project(y, m, dirs, numProj, d);
   const scratch = makeSortScratch(Math.max(n, m));
   const xs = new Float32Array(n), ys = new Float32Array(m);
   const xi = new Int32Array(n);
-  const gSorted = wantGrad ? new Float64Array(n) : null;
+  const gSorted = wantGrad && n !== m ? new Float64Array(n) : null;
   const gProj = wantGrad ? allocF32(n * numProj) : null;
   let total = 0;
   for (let p = 0; p < numProj; p++) {
     radixSortFloat32(px, p * n, 1, n, xs, wantGrad ? xi : null, scratch);
     radixSortFloat32(py, p * m, 1, m, ys, null, scratch);
-    if (gSorted && gProj) {
+    const o = p * n;
+    if (gProj && n === m) {
+      // Equal sizes: the k-th smallest x meets the k-th smallest y; its derivative is ±1/n.
+      const c = 1 / (n * numProj);
+      let sum = 0;
+      for (let k = 0; k < n; k++) {
+        const diff = xs[k] - ys[k];
+        sum += diff < 0 ? -diff : diff;
+        gProj[o + xi[k]] = diff > 0 ? c : diff < 0 ? -c : 0;
+      }
+      total += sum / n;
+    } else if (gSorted && gProj) {
       gSorted.fill(0);
       total += sorted1dW1(xs, n, ys, m, gSorted, 1 / numProj);
-      const o = p * n;
       for (let k = 0; k < n; k++) gProj[o + xi[k]] = gSorted[k];
     } else {
       total += sorted1dW1(xs, n, ys, m);
     }
   }
-  let gradX: Float64Array | null = null;
+  let gradX: Float32Array | null = null;
   if (gProj) {
-    const g32 = allocF32(n * d);
-    matMulTN(gProj, numProj, n, dirs, d, g32);
-    gradX = new Float64Array(g32);
-    releaseF32(g32);
+    gradX = allocF32(n * d);
+    matMulTN(gProj, numProj, n, dirs, d, gradX);
     releaseF32(gProj);
   }
   releaseF32(py); releaseF32(px);

@@ -34,40 +34,48 @@ export function radixSortFloat32(src: Float32Array, offset: number, stride: numb
   if (outIdx === null) { radixSortKeysOnly(src, offset, stride, len, outVals, scratch); return; }
   const bitsView = new Uint32Array(src.buffer, src.byteOffset, src.length);
   const { keysA, keysB, idxA, idxB, hist } = scratch;
+  histogram(bitsView, offset, stride, len, keysA, hist);
+  // Pass 0 takes the index from the loop counter; pass 2 writes the floats and the indices
+  // straight into the outputs (no separate copy-out pass).
+  for (let k = 0; k < len; k++) {
+    const key = keysA[k];
+    const pos = hist[key & MASK]++;
+    keysB[pos] = key;
+    idxB[pos] = k;
+  }
+  const o1 = BUCKETS;
+  for (let k = 0; k < len; k++) {
+    const key = keysB[k];
+    const pos = hist[o1 + ((key >>> BITS) & MASK)]++;
+    keysA[pos] = key;
+    idxA[pos] = idxB[k];
+  }
+  const o2 = 2 * BUCKETS;
+  const outBits = new Uint32Array(outVals.buffer, outVals.byteOffset, outVals.length);
+  for (let k = 0; k < len; k++) {
+    const key = keysA[k];
+    const pos = hist[o2 + (key >>> (2 * BITS))]++;
+    outBits[pos] = (key & 0x80000000) !== 0 ? (key & 0x7fffffff) >>> 0 : ~key >>> 0;
+    outIdx[pos] = idxA[k];
+  }
+}
+
+/** Mapped keys into `keys` and the exclusive prefix sums of the three digit histograms. */
+function histogram(bitsView: Uint32Array, offset: number, stride: number, len: number, keys: Uint32Array, hist: Int32Array): void {
   hist.fill(0);
   for (let k = 0; k < len; k++) {
     const b = bitsView[offset + k * stride];
     const key = (b & 0x80000000) !== 0 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
-    keysA[k] = key;
-    idxA[k] = k;
+    keys[k] = key;
     hist[key & MASK]++;
     hist[BUCKETS + ((key >>> BITS) & MASK)]++;
     hist[2 * BUCKETS + (key >>> (2 * BITS))]++;
   }
-  // Exclusive prefix sums for each pass.
   for (let p = 0; p < 3; p++) {
     let s = 0;
     const o = p * BUCKETS;
     for (let q = 0; q < BUCKETS; q++) { const c = hist[o + q]; hist[o + q] = s; s += c; }
   }
-  let kIn = keysA, kOut = keysB, iIn = idxA, iOut = idxB;
-  for (let p = 0; p < 3; p++) {
-    const o = p * BUCKETS, shift = p * BITS;
-    for (let k = 0; k < len; k++) {
-      const key = kIn[k];
-      const pos = hist[o + ((key >>> shift) & MASK)]++;
-      kOut[pos] = key;
-      iOut[pos] = iIn[k];
-    }
-    const tk = kIn; kIn = kOut; kOut = tk;
-    const ti = iIn; iIn = iOut; iOut = ti;
-  }
-  const outBits = new Uint32Array(outVals.buffer, outVals.byteOffset, outVals.length);
-  for (let k = 0; k < len; k++) {
-    const key = kIn[k];
-    outBits[k] = (key & 0x80000000) !== 0 ? (key & 0x7fffffff) >>> 0 : ~key >>> 0;
-  }
-  if (outIdx) for (let k = 0; k < len; k++) outIdx[k] = iIn[k];
 }
 
 /** The same sort without the index payload (for sets whose order is not needed). */
@@ -75,30 +83,15 @@ function radixSortKeysOnly(src: Float32Array, offset: number, stride: number, le
   outVals: Float32Array, scratch: SortScratch): void {
   const bitsView = new Uint32Array(src.buffer, src.byteOffset, src.length);
   const { keysA, keysB, hist } = scratch;
-  hist.fill(0);
-  for (let k = 0; k < len; k++) {
-    const b = bitsView[offset + k * stride];
-    const key = (b & 0x80000000) !== 0 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
-    keysA[k] = key;
-    hist[key & MASK]++;
-    hist[BUCKETS + ((key >>> BITS) & MASK)]++;
-    hist[2 * BUCKETS + (key >>> (2 * BITS))]++;
-  }
-  for (let p = 0; p < 3; p++) {
-    let s = 0;
-    const o = p * BUCKETS;
-    for (let q = 0; q < BUCKETS; q++) { const c = hist[o + q]; hist[o + q] = s; s += c; }
-  }
-  let kIn = keysA, kOut = keysB;
-  for (let p = 0; p < 3; p++) {
-    const o = p * BUCKETS, shift = p * BITS;
-    for (let k = 0; k < len; k++) { const key = kIn[k]; kOut[hist[o + ((key >>> shift) & MASK)]++] = key; }
-    const t = kIn; kIn = kOut; kOut = t;
-  }
+  histogram(bitsView, offset, stride, len, keysA, hist);
+  for (let k = 0; k < len; k++) { const key = keysA[k]; keysB[hist[key & MASK]++] = key; }
+  const o1 = BUCKETS;
+  for (let k = 0; k < len; k++) { const key = keysB[k]; keysA[hist[o1 + ((key >>> BITS) & MASK)]++] = key; }
+  const o2 = 2 * BUCKETS;
   const outBits = new Uint32Array(outVals.buffer, outVals.byteOffset, outVals.length);
   for (let k = 0; k < len; k++) {
-    const key = kIn[k];
-    outBits[k] = (key & 0x80000000) !== 0 ? (key & 0x7fffffff) >>> 0 : ~key >>> 0;
+    const key = keysA[k];
+    outBits[hist[o2 + (key >>> (2 * BITS))]++] = (key & 0x80000000) !== 0 ? (key & 0x7fffffff) >>> 0 : ~key >>> 0;
   }
 }
 
