@@ -1,7 +1,9 @@
 /**
  * The library API of discrete-gans: `import { ... } from 'discrete-gans'`.
- * Each area re-exports its public pieces here.
+ * Each area re-exports its public pieces here. Importing it registers the fastest kernel
+ * backend this runtime can run (WebAssembly SIMD, else plain TypeScript).
  */
+import './engine/kernels/wasm/index.js';
 export { Rng } from './engine/random.js';
 export type { RngState } from './engine/random.js';
 export { parseSpec, resolveSpec, SpecError } from './util/named-spec.js';
