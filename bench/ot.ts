@@ -8,6 +8,7 @@
  * 8000²: our exact cost against POT's default cap (which stops early with a warning).
  * Patch SWD loss (p=16, s=1, 64 vs 64 grey 64×64, 128 directions) forward + backward in-process,
  * against a PyTorch implementation of the same loss and the reference's ~7.2 s (RESEARCH.md).
+ * Training's four default full-batch metrics, 64 generated images vs the 2,704 squares.
  *
  * Usage: npm run bench ot [--quick]   (--quick skips 8000² and the 60,000-point case)
  * Inputs are written by bench/ot_pot.py into a temporary folder. POT/PyTorch columns say
@@ -19,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../src/engine/random.js';
 import { parseMetric } from '../src/ot/metrics.js';
+import { makeSquares } from '../src/data/squares.js';
 
 const PY = '/usr/bin/python3';
 const SCRIPT = join(process.cwd(), 'bench/ot_pot.py');
@@ -78,13 +80,37 @@ export async function run(args: string[]): Promise<void> {
     const metric = parseMetric('MiniBatchPatchLoss-dist=swd-p=16-s=1');
     const shape = { n: 64, m: 64, c: 1, h: 64, w: 64 };
     metric.evaluateWithGradient(x.subarray(0, 4 * 4096), y.subarray(0, 4 * 4096), { ...shape, n: 4, m: 4 }, new Rng(1)); // warm-up
-    const t = performance.now();
+    const t = performance.now(), c0 = process.cpuUsage();
     const r = metric.evaluateWithGradient(x, y, shape, new Rng(1));
     const ts = (performance.now() - t) / 1000;
+    const cpu = process.cpuUsage(c0);
     const torch = potAvailable('torch') ? python(['patchswd']) : null;
-    console.log(`ot: patch SWD p=16 s=1 fwd+bwd: ours ${fmt(ts)} s (value ${r.value.toFixed(5)}); reference ~7.2 s → ratio ${fmt(7.2 / ts)} (goal ≥ 3)` +
+    console.log(`ot: patch SWD p=16 s=1 fwd+bwd: ours ${fmt(ts)} s (${fmt((cpu.user + cpu.system) / 1e6)} s CPU; value ${r.value.toFixed(5)}); reference ~7.2 s → ratio ${fmt(7.2 / ts)} (goal ≥ 3)` +
       (torch ? `; PyTorch same loss here ${fmt(torch.seconds as number)} s (${torch.threads} threads) → ratio ${fmt((torch.seconds as number) / ts)}` : '; PyTorch skipped'));
+    defaultEvaluation();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Training's four default full-batch metrics between 64 generated grey 64×64 images and the
+ *  2,704 squares, in-process (wall and CPU time). */
+function defaultEvaluation(): void {
+  const sq = makeSquares();
+  const m = sq.images.length, hw = 64 * 64;
+  const y = new Float32Array(m * hw);
+  for (let b = 0; b < m; b++) for (let k = 0; k < hw; k++) y[b * hw + k] = sq.images[b][3 * k] / 127.5 - 1;
+  const x = new Float32Array(64 * hw);
+  new Rng(3).fillUniform(x, -1, 1);
+  const shape = { n: 64, m, c: 1, h: 64, w: 64 };
+  const names = ['MiniBatchLoss-dist=w1', 'MiniBatchLoss-dist=swd', 'MiniBatchLocalPatchLoss-dist=swd-p=16-s=8', 'MiniBatchLocalPatchLoss-dist=full_dim_swd-p=16-s=8'];
+  const parts: string[] = [];
+  const t = performance.now(), c = process.cpuUsage();
+  for (const name of names) {
+    const t1 = performance.now();
+    parseMetric(name).evaluate(x, y, shape, new Rng(4));
+    parts.push(`${name.replace('MiniBatch', '').replace('-dist=', ' ')} ${fmt((performance.now() - t1) / 1000)}`);
+  }
+  const cpu = process.cpuUsage(c);
+  console.log(`ot: default evaluation metrics, 64 vs ${m} squares: ${fmt((performance.now() - t) / 1000)} s wall, ${fmt((cpu.user + cpu.system) / 1e6)} s CPU (${parts.join(', ')})`);
 }

@@ -107,7 +107,7 @@ export function sqEuclideanCost(x: Points, n: number, y: Points, m: number, d: n
 }
 
 /**
- * The float32 product path: both sets are centred on y's mean (in float64, then rounded to
+ * The float32 product path: both sets are centred on the smaller set's mean (in float64, then rounded to
  * float32), dot products come from the engine's product, norms are float64 sums of the
  * centred float32 values, and every entry that is small next to its norms (where the float32
  * round-off could matter: near and identical points) is recomputed directly in float64 from
@@ -115,9 +115,12 @@ export function sqEuclideanCost(x: Points, n: number, y: Points, m: number, d: n
  */
 function fastSqEuclidean(x: Points, n: number, y: Points, m: number, d: number, out: Float64Array): void {
   const g = fastGemm!;
+  // Centre on the mean of the smaller set: any centre is exact (the refinement below repairs
+  // round-off), this one puts the small set near the origin and costs a pass over few rows.
   const mu = new Float64Array(d);
-  if (y instanceof Float32Array) sumRowsF32(y, m, d, mu); else sumRowsF64(y, m, d, mu);
-  for (let k = 0; k < d; k++) mu[k] /= m;
+  const [cp, cr] = n <= m ? [x, n] : [y, m];
+  if (cp instanceof Float32Array) sumRowsF32(cp, cr, d, mu); else sumRowsF64(cp, cr, d, mu);
+  for (let k = 0; k < d; k++) mu[k] /= cr;
   const mu32 = Float32Array.from(mu); // the centre itself is arbitrary; only its use must be consistent
   const centre = (p: Points, rows: number, norms: Float64Array): Float32Array => {
     const c = g.alloc(rows * d);
@@ -151,9 +154,16 @@ function fastSqEuclidean(x: Points, n: number, y: Points, m: number, d: number, 
 function centreF32(p: Float32Array, rows: number, d: number, mu: Float32Array, c: Float32Array, norms: Float64Array): void {
   for (let i = 0; i < rows; i++) {
     const o = i * d;
-    let s = 0;
-    for (let k = 0; k < d; k++) { const r = Math.fround(p[o + k] - mu[k]); c[o + k] = r; s += r * r; }
-    norms[i] = s;
+    // Four partial sums (no loop-carried add chain); any summation order is fine here.
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, k = 0;
+    for (; k + 4 <= d; k += 4) {
+      const r0 = Math.fround(p[o + k] - mu[k]), r1 = Math.fround(p[o + k + 1] - mu[k + 1]);
+      const r2 = Math.fround(p[o + k + 2] - mu[k + 2]), r3 = Math.fround(p[o + k + 3] - mu[k + 3]);
+      c[o + k] = r0; c[o + k + 1] = r1; c[o + k + 2] = r2; c[o + k + 3] = r3;
+      s0 += r0 * r0; s1 += r1 * r1; s2 += r2 * r2; s3 += r3 * r3;
+    }
+    for (; k < d; k++) { const r = Math.fround(p[o + k] - mu[k]); c[o + k] = r; s0 += r * r; }
+    norms[i] = (s0 + s1) + (s2 + s3);
   }
 }
 
