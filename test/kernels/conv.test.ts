@@ -71,3 +71,45 @@ test('strided copies (transposes, broadcasts, slices) match the TypeScript backe
     assert.deepEqual(out, ref, `shape=[${shape}] strides=[${strides}]`);
   }
 });
+
+/** Brute-force im2col value of row r, column p for one image (0 outside the image). */
+function colValue(x: Float32Array, c: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number,
+  ph: number, pw: number, ow: number, r: number, p: number): number {
+  const kj = r % kw, ki = Math.floor(r / kw) % kh, ci = Math.floor(r / (kw * kh));
+  const iy = Math.floor(p / ow) * sh - ph + ki, ix = (p % ow) * sw - pw + kj;
+  void c;
+  return iy < 0 || iy >= h || ix < 0 || ix >= w ? 0 : x[(ci * h + iy) * w + ix];
+}
+
+test('im2col / col2im with a row stride write and read images side by side in one batched matrix', () => {
+  const SENTINEL = 7.25;
+  for (const [c, h, w, kh, kw, sh, sw, ph, pw] of [[1, 64, 64, 3, 3, 2, 2, 0, 0], [3, 7, 11, 3, 3, 2, 2, 0, 0],
+    [2, 13, 5, 4, 4, 2, 1, 1, 2], [1, 1, 1, 1, 1, 1, 1, 0, 0], [5, 3, 3, 5, 5, 1, 1, 2, 2], [2, 7, 7, 2, 3, 3, 1, 1, 0]]) {
+    const oh = outSide(h, kh, sh, ph), ow = outSide(w, kw, sw, pw);
+    const rows = c * kh * kw, P = oh * ow, nb = 3, ld = nb * P + 5; // 5 spare columns per row stay untouched
+    const what = `c=${c} ${h}×${w} k=${kh}×${kw} s=${sh},${sw} p=${ph},${pw}`;
+    const xs = [filled(c * h * w), filled(c * h * w), filled(c * h * w)];
+    for (const kern of [k, tsKernels]) {
+      const col = k.alloc('float32', rows * ld) as Float32Array;
+      col.fill(SENTINEL);
+      for (let i = 0; i < nb; i++) kern.im2col(xs[i], c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, col.subarray(i * P), ld);
+      for (let r = 0; r < rows; r++) {
+        for (let i = 0; i < nb; i++) {
+          for (let p = 0; p < P; p++) assert.equal(col[r * ld + i * P + p], colValue(xs[i], c, h, w, kh, kw, sh, sw, ph, pw, ow, r, p), `${kern.name} im2col ${what} r=${r} i=${i} p=${p}`);
+        }
+        for (let j = nb * P; j < ld; j++) assert.equal(col[r * ld + j], SENTINEL, `${kern.name} im2col ${what} wrote past its columns`);
+      }
+      // col2im of image 1's columns: brute-force scatter of the same entries
+      const back = k.alloc('float32', c * h * w) as Float32Array, ref = new Float64Array(c * h * w);
+      kern.col2im(col.subarray(P), c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, back, ld);
+      for (let r = 0; r < rows; r++) {
+        const kj = r % kw, ki = Math.floor(r / kw) % kh, ci = Math.floor(r / (kw * kh));
+        for (let p = 0; p < P; p++) {
+          const iy = Math.floor(p / ow) * sh - ph + ki, ix = (p % ow) * sw - pw + kj;
+          if (iy >= 0 && iy < h && ix >= 0 && ix < w) ref[(ci * h + iy) * w + ix] += col[r * ld + P + p];
+        }
+      }
+      for (let i = 0; i < back.length; i++) assert.ok(Math.abs(back[i] - ref[i]) <= 1e-5 * (1 + Math.abs(ref[i])), `${kern.name} col2im ${what} [${i}]`);
+    }
+  }
+});

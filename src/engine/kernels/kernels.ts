@@ -44,6 +44,9 @@ export interface Kernels {
   /** Zeroed storage for a new tensor. A backend may place it in its own memory (a wasm heap)
    *  so that its kernels read it without copying. Every tensor's storage comes from here. */
   alloc(dtype: DType, length: number): FloatArray;
+  /** Optional: storage like `alloc` whose contents are unspecified (not zeroed), for scratch the
+   *  caller overwrites entirely before reading. Backends without it: callers use `alloc`. */
+  allocScratch?(dtype: DType, length: number): FloatArray;
   /** Optional hint: storage from `alloc` that nobody will use again (scratch buffers of an
    *  op) may be reused at once. Callers never pass tensor storage that could still be read. */
   release?(arr: FloatArray): void;
@@ -73,13 +76,16 @@ export interface Kernels {
   copyStrided(shape: readonly number[], x: FloatArray, xStrides: readonly number[], out: FloatArray): void;
 
   /** One image x (c×h×w) to columns col ((c·kh·kw) × (oh·ow)), zero padding; row index
-   *  (ci·kh + ki)·kw + kj, column index oy·ow + ox, reading x[ci, oy·sh − ph + ki, ox·sw − pw + kj]. */
+   *  (ci·kh + ki)·kw + kj, column index oy·ow + ox, reading x[ci, oy·sh − ph + ki, ox·sw − pw + kj].
+   *  Row r starts at col[r·ld] (ld ≥ oh·ow, default oh·ow), so the columns of several images can
+   *  be written side by side into one batched matrix; elements between rows are not touched. */
   im2col(x: FloatArray, c: number, h: number, w: number, kh: number, kw: number,
-    sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, col: FloatArray): void;
+    sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, col: FloatArray, ld?: number): void;
 
-  /** The adjoint of im2col: x (c×h×w) += the columns scattered back (x is NOT zeroed). */
+  /** The adjoint of im2col: x (c×h×w) += the columns scattered back (x is NOT zeroed); row r
+   *  of the columns starts at col[r·ld] (default oh·ow). */
   col2im(col: FloatArray, c: number, h: number, w: number, kh: number, kw: number,
-    sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, x: FloatArray): void;
+    sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, x: FloatArray, ld?: number): void;
 
   /** out[r] = x[idx[r]] for rows of length rowLen (gather along dim 0). */
   gatherRows(x: FloatArray, rowLen: number, idx: Int32Array, out: FloatArray): void;

@@ -53,21 +53,26 @@ function chunkOf(n: number, perImage: number): number {
   return Math.max(1, Math.min(n, Math.floor(SCRATCH / Math.max(1, perImage))));
 }
 
-/** im2col of nc images (x: nc×C×H×W values), side by side: K × (nc·P). */
+/** Scratch storage the caller overwrites entirely (not zeroed where the backend allows). */
+function scratch(dtype: Tensor['dtype'], length: number): FloatArray {
+  const k = getKernels();
+  return k.allocScratch ? k.allocScratch(dtype, length) : k.alloc(dtype, length);
+}
+
+/** im2col of nc images (x: nc×C×H×W values), side by side: K × (nc·P), each image's columns
+ *  written straight into its place (row stride nc·P). */
 function colsOf(x: FloatArray, nc: number, c: number, h: number, wd: number, geo: Geom, kh: number, kw: number, oh: number, ow: number, dtype: Tensor['dtype']): FloatArray {
-  const K = c * kh * kw, P = oh * ow, k = getKernels();
-  const tmp = k.alloc(dtype, K * P), out = k.alloc(dtype, K * nc * P);
+  const K = c * kh * kw, P = oh * ow, k = getKernels(), img = c * h * wd;
+  const out = scratch(dtype, K * nc * P);
   for (let i = 0; i < nc; i++) {
-    k.im2col(x.subarray(i * c * h * wd, (i + 1) * c * h * wd), c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, tmp);
-    for (let r = 0; r < K; r++) out.set(tmp.subarray(r * P, (r + 1) * P), r * nc * P + i * P);
+    k.im2col(x.subarray(i * img, (i + 1) * img), c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, out.subarray(i * P), nc * P);
   }
-  k.release?.(tmp);
   return out;
 }
 
 /** nc×C×P values → C × (nc·P). */
 function channelsFirst(t: FloatArray, nc: number, c: number, P: number, dtype: Tensor['dtype']): FloatArray {
-  const out = getKernels().alloc(dtype, nc * c * P);
+  const out = scratch(dtype, nc * c * P);
   getKernels().copyStrided([c, nc, P], t, [P, c * P, 1], out);
   return out;
 }
@@ -76,41 +81,39 @@ function channelsFirst(t: FloatArray, nc: number, c: number, P: number, dtype: T
 function convForward(x: Tensor, w: Tensor, g: Geom, oh: number, ow: number): Tensor {
   const [n, c, h, wd] = x.shape, [oc, , kh, kw] = w.shape;
   const K = c * kh * kw, P = oh * ow, k = getKernels();
-  const out = zeros([n, oc, oh, ow], x.dtype);
+  const out = new Tensor(scratch(x.dtype, n * oc * P), [n, oc, oh, ow], x.dtype);
   const step = chunkOf(n, (K + oc) * P);
   for (let i0 = 0; i0 < n; i0 += step) {
     const nc = Math.min(step, n - i0);
     const cols = colsOf(x.data.subarray(i0 * c * h * wd, (i0 + nc) * c * h * wd), nc, c, h, wd, g, kh, kw, oh, ow, x.dtype);
-    const y = k.alloc(x.dtype, oc * nc * P);
+    const y = scratch(x.dtype, oc * nc * P);
     k.gemm(false, false, oc, nc * P, K, w.data, cols, y, false);
-    k.copyStrided([nc, oc, P], y, [P, nc * P, 1], out.data.subarray(i0 * oc * P, (i0 + nc) * oc * P));
     k.release?.(cols);
+    k.copyStrided([nc, oc, P], y, [P, nc * P, 1], out.data.subarray(i0 * oc * P, (i0 + nc) * oc * P));
     k.release?.(y);
   }
   return out;
 }
 
-/** Raw adjoint of convForward in x: x (N×C×H×W) = col2im(Wᵀ · g) per image. */
+/** Raw adjoint of convForward in x: x (N×C×H×W) = col2im(Wᵀ · g) per image, each image's
+ *  columns read in place from the batched product (row stride nc·P). */
 function convAdjoint(gy: Tensor, w: Tensor, geo: Geom, h: number, wd: number): Tensor {
   const [n, oc, oh, ow] = gy.shape, [, c, kh, kw] = w.shape;
   const K = c * kh * kw, P = oh * ow, k = getKernels();
   const x = zeros([n, c, h, wd], gy.dtype);
-  const col = k.alloc(gy.dtype, K * P);
   const step = chunkOf(n, (K + oc) * P);
   for (let i0 = 0; i0 < n; i0 += step) {
     const nc = Math.min(step, n - i0);
     const g = channelsFirst(gy.data.subarray(i0 * oc * P, (i0 + nc) * oc * P), nc, oc, P, gy.dtype);
-    const cols = k.alloc(gy.dtype, K * nc * P);
+    const cols = scratch(gy.dtype, K * nc * P);
     k.gemm(true, false, K, nc * P, oc, w.data, g, cols, false);
     k.release?.(g);
     for (let i = 0; i < nc; i++) {
-      k.copyStrided([K, P], cols.subarray(i * P), [nc * P, 1], col);
       const xi = (i0 + i) * c * h * wd;
-      k.col2im(col, c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, x.data.subarray(xi, xi + c * h * wd));
+      k.col2im(cols.subarray(i * P), c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, x.data.subarray(xi, xi + c * h * wd), nc * P);
     }
     k.release?.(cols);
   }
-  k.release?.(col);
   return x;
 }
 

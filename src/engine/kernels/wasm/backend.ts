@@ -109,6 +109,10 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       return dtype === 'float32' ? heap.allocF32(length) : new Float64Array(length);
     },
 
+    allocScratch(dtype: DType, length: number): FloatArray {
+      return dtype === 'float32' ? heap.allocF32(length, false) : new Float64Array(length);
+    },
+
     gemm(transA, transB, m, n, k, a, b, c, accumulate) {
       if (!(a instanceof Float32Array) || !(b instanceof Float32Array) || !(c instanceof Float32Array)) {
         tsKernels.gemm(transA, transB, m, n, k, a, b, c, accumulate);
@@ -143,12 +147,12 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       if (!copyStridedWasm(ex, heap, shape, x, xStrides, out)) tsKernels.copyStrided(shape, x, xStrides, out);
     },
 
-    im2col(x, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, col) {
-      if (!im2colWasm(ex, heap, x, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, col)) tsKernels.im2col(x, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, col);
+    im2col(x, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, col, ld = oh * ow) {
+      if (!im2colWasm(ex, heap, x, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, col, ld)) tsKernels.im2col(x, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, col, ld);
     },
 
-    col2im(col, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, x) {
-      if (!col2imWasm(ex, heap, col, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, x)) tsKernels.col2im(col, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, x);
+    col2im(col, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, x, ld = oh * ow) {
+      if (!col2imWasm(ex, heap, col, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, x, ld)) tsKernels.col2im(col, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, x, ld);
     },
 
     adam(p, g, m, v, lr, b1, b2, eps, bc1, bc2) {

@@ -14,16 +14,16 @@ function inHeap(heap: WasmHeap, ...arrays: FloatArray[]): boolean {
 }
 
 export function im2colWasm(ex: KernelExports, heap: WasmHeap, x: FloatArray, c: number, h: number, w: number,
-  kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, col: FloatArray): boolean {
+  kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, col: FloatArray, ld: number): boolean {
   if (!inHeap(heap, x, col)) return false;
-  ex.im2colF32(x.byteOffset, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, col.byteOffset);
+  ex.im2colF32(x.byteOffset, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, col.byteOffset, ld);
   return true;
 }
 
 export function col2imWasm(ex: KernelExports, heap: WasmHeap, col: FloatArray, c: number, h: number, w: number,
-  kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, x: FloatArray): boolean {
+  kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, x: FloatArray, ld: number): boolean {
   if (!inHeap(heap, x, col)) return false;
-  ex.col2imF32(col.byteOffset, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, x.byteOffset);
+  ex.col2imF32(col.byteOffset, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, x.byteOffset, ld);
   return true;
 }
 

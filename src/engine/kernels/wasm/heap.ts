@@ -100,8 +100,9 @@ export class WasmHeap {
     return off;
   }
 
-  /** Zeroed float32 storage of `length` elements inside the memory. */
-  allocF32(length: number): Float32Array {
+  /** Float32 storage of `length` elements inside the memory: zeroed, or with whatever a
+   *  reused block held when `zeroed` is false (scratch that is overwritten before reading). */
+  allocF32(length: number, zeroed = true): Float32Array {
     const bytes = sizeClass(Math.max(1, length) * 4);
     let offset = this.takeFree(bytes);
     this.sinceCollect += bytes;
@@ -112,7 +113,7 @@ export class WasmHeap {
     let view: Float32Array;
     if (offset >= 0) {
       view = new Float32Array(this.buffer, offset, length);
-      if (this.zero !== undefined) this.zero(offset, length * 4); else view.fill(0);
+      if (!zeroed) { /* the caller overwrites it */ } else if (this.zero !== undefined) this.zero(offset, length * 4); else view.fill(0);
     } else {
       offset = this.top;
       this.ensure(offset + bytes);

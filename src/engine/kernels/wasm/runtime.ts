@@ -21,9 +21,9 @@ export interface KernelExports {
   binary2dF32(op: number, rows: number, n: number, a: number, ra: number, sa: number,
     b: number, rb: number, sb: number, out: number): void;
   im2colF32(x: number, c: number, h: number, w: number, kh: number, kw: number,
-    sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, col: number): void;
+    sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, col: number, ld: number): void;
   col2imF32(col: number, c: number, h: number, w: number, kh: number, kw: number,
-    sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, x: number): void;
+    sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, x: number, ld: number): void;
   adamF32(n: number, p: number, g: number, m: number, v: number,
     b1: number, c1: number, b2: number, c2: number, eps: number, stepSize: number, sq2: number): void;
   zeroBytes(ptr: number, bytes: number): void;

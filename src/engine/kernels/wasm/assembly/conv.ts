@@ -3,15 +3,15 @@
 // transposes around the batched convolution products), over byte addresses in the shared
 // memory. Must not know about tensors, batches or threads.
 
-/** col ((c·kh·kw) × (oh·ow)) from x (c×h×w) with zero padding; see kernels.ts for the layout. */
+/** col ((c·kh·kw) × (oh·ow), rows `ld` elements apart) from x (c×h×w) with zero padding; see
+ *  kernels.ts for the layout. */
 export function im2colF32(x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, oh: i32, ow: i32, col: usize): void {
-  const P = oh * ow;
+  sh: i32, sw: i32, ph: i32, pw: i32, oh: i32, ow: i32, col: usize, ld: i32): void {
   for (let ci = 0; ci < c; ci++) {
     const xc = x + (<usize>(ci * h * w) << 2);
     for (let ki = 0; ki < kh; ki++) {
       for (let kj = 0; kj < kw; kj++) {
-        const row = col + (<usize>(((ci * kh + ki) * kw + kj) * P) << 2);
+        const row = col + (<usize>(((ci * kh + ki) * kw + kj) * ld) << 2);
         // Output columns whose input column lies inside the image: ox in [lo, hi).
         let lo = 0;
         while (lo < ow && lo * sw - pw + kj < 0) lo++;
@@ -37,15 +37,14 @@ export function im2colF32(x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32,
   }
 }
 
-/** x (c×h×w) += the columns scattered back: the adjoint of im2colF32 (x is not zeroed). */
+/** x (c×h×w) += the columns (rows `ld` apart) scattered back: the adjoint of im2colF32. */
 export function col2imF32(col: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, oh: i32, ow: i32, x: usize): void {
-  const P = oh * ow;
+  sh: i32, sw: i32, ph: i32, pw: i32, oh: i32, ow: i32, x: usize, ld: i32): void {
   for (let ci = 0; ci < c; ci++) {
     const xc = x + (<usize>(ci * h * w) << 2);
     for (let ki = 0; ki < kh; ki++) {
       for (let kj = 0; kj < kw; kj++) {
-        const row = col + (<usize>(((ci * kh + ki) * kw + kj) * P) << 2);
+        const row = col + (<usize>(((ci * kh + ki) * kw + kj) * ld) << 2);
         let lo = 0;
         while (lo < ow && lo * sw - pw + kj < 0) lo++;
         let hi = ow;
