@@ -11,6 +11,7 @@
  */
 
 import { fastGemm } from './gemm.js';
+import { rowClasses, type RowClasses } from './row-classes.js';
 
 export type Points = Float32Array | Float64Array;
 
@@ -131,6 +132,22 @@ function fastSqEuclidean(x: Points, n: number, y: Points, m: number, d: number, 
   const xc = centre(x, n, xn), yc = centre(y, m, yn);
   const rowsPer = Math.max(1, Math.min(n, Math.floor((1 << 22) / m)));
   const dots = g.alloc(rowsPer * m);
+  // Recomputing an entry costs d operations. Once more than n + m entries needed it (as many
+  // operations as hashing every row), group identical rows and recompute each distinct pair
+  // once, when the distinct pairs are few enough for a cache (at most n·m/8 of them).
+  let refines = 0;
+  let dedupe: { cx: RowClasses; cy: RowClasses; cache: Float64Array } | null | undefined;
+  const refine = (i: number, j: number): number => {
+    if (dedupe === undefined && ++refines > n + m) {
+      const cx = rowClasses(x, n, d), cy = rowClasses(y, m, d);
+      dedupe = cx.count * cy.count <= (n * m) / 8 ? { cx, cy, cache: new Float64Array(cx.count * cy.count).fill(-1) } : null;
+    }
+    if (!dedupe) return directSq(x, i, y, j, d);
+    const a = dedupe.cx.cls[i], b = dedupe.cy.cls[j], e = a * dedupe.cy.count + b;
+    let v = dedupe.cache[e];
+    if (v < 0) { v = directSq(x, dedupe.cx.rep[a], y, dedupe.cy.rep[b], d); dedupe.cache[e] = v; }
+    return v;
+  };
   try {
     for (let i0 = 0; i0 < n; i0 += rowsPer) {
       const i1 = Math.min(n, i0 + rowsPer);
@@ -140,7 +157,7 @@ function fastSqEuclidean(x: Points, n: number, y: Points, m: number, d: number, 
         for (let j = 0; j < m; j++) {
           const s = xi + yn[j];
           let v = s - 2 * dots[r + j];
-          if (v < REFINE_FRACTION * s) v = directSq(x, i, y, j, d);
+          if (v < REFINE_FRACTION * s) v = refine(i, j);
           out[o + j] = v > 0 ? v : 0;
         }
       }

@@ -10,6 +10,7 @@ import { frechetDistance, mmd, nearestNeighbour } from '../../src/ot/distances.j
 import { sinkhorn } from '../../src/ot/sinkhorn.js';
 import { emd } from '../../src/ot/lp/emd.js';
 import { euclideanCost, sqEuclideanCost } from '../../src/ot/cost.js';
+import { rowClasses } from '../../src/ot/row-classes.js';
 import { parseNpy } from '../../src/ot/io/npy.js';
 import { UserError } from '../../src/util/errors.js';
 
@@ -110,6 +111,43 @@ test('cost matrices match direct float64 sums (small: float64 loops; large: floa
     const E = euclideanCost(x, n, y, m, d);
     assert.equal(E[3], 1e-5); // sqrt of the 1e-10 floor
   }
+});
+
+test('cost matrices of sets full of duplicate and near-duplicate rows (grouped recomputation) match float64 sums', () => {
+  const rng = new Rng(8);
+  const n = 64, m = 2048, d = 128; // 2^24 multiply-adds: the float32 product path
+  const pool = new Float32Array(12 * d);
+  rng.fillUniform(pool, -1, 1);
+  const x = new Float32Array(n * d), y = new Float32Array(m * d);
+  const xFrom = new Int32Array(n), yFrom = new Int32Array(m);
+  for (let i = 0; i < n; i++) { xFrom[i] = rng.int(12); x.set(pool.subarray(xFrom[i] * d, xFrom[i] * d + d), i * d); }
+  for (let j = 0; j < m; j++) {
+    yFrom[j] = rng.int(12);
+    y.set(pool.subarray(yFrom[j] * d, yFrom[j] * d + d), j * d);
+    if (j % 5 === 0) y[j * d + (j % d)] += 1e-3; // a near duplicate, a class of its own
+  }
+  for (const [a, b, na, nb, fa, fb] of [[x, y, n, m, xFrom, yFrom], [y, x, m, n, yFrom, xFrom]] as const) {
+    const C = sqEuclideanCost(a, na, b, nb, d);
+    let worst = 0;
+    for (let i = 0; i < na; i++) for (let j = 0; j < nb; j++) {
+      const want = directSq(a, i, b, j, d);
+      const got = C[i * nb + j];
+      if (want === 0) assert.equal(got, 0, `identical rows ${i}, ${j}`);
+      else worst = Math.max(worst, Math.abs(got - want) / want);
+      if (fa[i] === fb[j] && want > 0) assert.ok(Math.abs(got - want) <= 1e-9 * want, `near rows ${i}, ${j}: ${got} vs ${want}`);
+    }
+    assert.ok(worst < 1e-6, `worst relative error ${worst}`);
+  }
+});
+
+test('row classes group exactly the bitwise-identical rows', () => {
+  const d = 3;
+  const p = new Float32Array([1, 2, 3, 1, 2, 3, 0, 2, 3, -0, 2, 3, 1, 2, 3, 0, 2, 3]);
+  const r = rowClasses(p, 6, d);
+  assert.deepEqual(Array.from(r.cls), [0, 0, 1, 2, 0, 1]);
+  assert.deepEqual(Array.from(r.rep), [0, 2, 3]);
+  const q = rowClasses(Float64Array.from(p), 6, d);
+  assert.deepEqual(Array.from(q.cls), [0, 0, 1, 2, 0, 1]);
 });
 
 function npyBytes(descr: string, shape: number[], body: Uint8Array, fortran = false): Uint8Array {
