@@ -8,7 +8,7 @@
  */
 import { getKernels, type FloatArray } from '../kernels/kernels.js';
 import { Tensor, zeros, shapeStr } from '../tensor.js';
-import { record } from '../autograd.js';
+import { record, isGradEnabled } from '../autograd.js';
 import { add } from './elementwise.js';
 import { reshape } from './shape.js';
 
@@ -77,30 +77,55 @@ function channelsFirst(t: FloatArray, nc: number, c: number, P: number, dtype: T
   return out;
 }
 
-/** Raw forward: y (N×OC×OH×OW) = W · im2col(x) per image, a chunk of images per product. */
-function convForward(x: Tensor, w: Tensor, g: Geom, oh: number, ow: number): Tensor {
+/* Output planes of at least this many positions go through one product per image, reading and
+ * writing the images in place (no regrouping copies); smaller ones are batched into one wide
+ * product (better blocking, worth the copies). */
+const PER_IMAGE_MIN_P = 512;
+
+/** Raw forward: y (N×OC×OH×OW) = W · im2col(x) per image. With `keep`, the batched columns of
+ *  x are returned too (when the whole batch fit one chunk), for the weight gradient. */
+function convForward(x: Tensor, w: Tensor, g: Geom, oh: number, ow: number, keep: boolean): [Tensor, FloatArray | null] {
   const [n, c, h, wd] = x.shape, [oc, , kh, kw] = w.shape;
-  const K = c * kh * kw, P = oh * ow, k = getKernels();
+  const K = c * kh * kw, P = oh * ow, k = getKernels(), img = c * h * wd;
   const out = new Tensor(scratch(x.dtype, n * oc * P), [n, oc, oh, ow], x.dtype);
+  if (P >= PER_IMAGE_MIN_P) {
+    const col = scratch(x.dtype, K * P);
+    for (let i = 0; i < n; i++) {
+      k.im2col(x.data.subarray(i * img, (i + 1) * img), c, h, wd, kh, kw, g.sh, g.sw, g.ph, g.pw, oh, ow, col);
+      k.gemm(false, false, oc, P, K, w.data, col, out.data.subarray(i * oc * P, (i + 1) * oc * P), false);
+    }
+    k.release?.(col);
+    return [out, null];
+  }
   const step = chunkOf(n, (K + oc) * P);
+  let kept: FloatArray | null = null;
   for (let i0 = 0; i0 < n; i0 += step) {
     const nc = Math.min(step, n - i0);
-    const cols = colsOf(x.data.subarray(i0 * c * h * wd, (i0 + nc) * c * h * wd), nc, c, h, wd, g, kh, kw, oh, ow, x.dtype);
+    const cols = colsOf(x.data.subarray(i0 * img, (i0 + nc) * img), nc, c, h, wd, g, kh, kw, oh, ow, x.dtype);
     const y = scratch(x.dtype, oc * nc * P);
     k.gemm(false, false, oc, nc * P, K, w.data, cols, y, false);
-    k.release?.(cols);
+    if (keep && nc === n) kept = cols; else k.release?.(cols);
     k.copyStrided([nc, oc, P], y, [P, nc * P, 1], out.data.subarray(i0 * oc * P, (i0 + nc) * oc * P));
     k.release?.(y);
   }
-  return out;
+  return [out, kept];
 }
 
 /** Raw adjoint of convForward in x: x (N×C×H×W) = col2im(Wᵀ · g) per image, each image's
  *  columns read in place from the batched product (row stride nc·P). */
 function convAdjoint(gy: Tensor, w: Tensor, geo: Geom, h: number, wd: number): Tensor {
   const [n, oc, oh, ow] = gy.shape, [, c, kh, kw] = w.shape;
-  const K = c * kh * kw, P = oh * ow, k = getKernels();
+  const K = c * kh * kw, P = oh * ow, k = getKernels(), img = c * h * wd;
   const x = zeros([n, c, h, wd], gy.dtype);
+  if (P >= PER_IMAGE_MIN_P) {
+    const col = scratch(gy.dtype, K * P);
+    for (let i = 0; i < n; i++) {
+      k.gemm(true, false, K, P, oc, w.data, gy.data.subarray(i * oc * P, (i + 1) * oc * P), col, false);
+      k.col2im(col, c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, x.data.subarray(i * img, (i + 1) * img));
+    }
+    k.release?.(col);
+    return x;
+  }
   const step = chunkOf(n, (K + oc) * P);
   for (let i0 = 0; i0 < n; i0 += step) {
     const nc = Math.min(step, n - i0);
@@ -109,38 +134,49 @@ function convAdjoint(gy: Tensor, w: Tensor, geo: Geom, h: number, wd: number): T
     k.gemm(true, false, K, nc * P, oc, w.data, g, cols, false);
     k.release?.(g);
     for (let i = 0; i < nc; i++) {
-      const xi = (i0 + i) * c * h * wd;
-      k.col2im(cols.subarray(i * P), c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, x.data.subarray(xi, xi + c * h * wd), nc * P);
+      const xi = (i0 + i) * img;
+      k.col2im(cols.subarray(i * P), c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, x.data.subarray(xi, xi + img), nc * P);
     }
     k.release?.(cols);
   }
   return x;
 }
 
-/** Raw weight gradient: W (OC×C×kh×kw) = Σ_images gy · im2col(x)ᵀ, a chunk per product. */
-function convWeight(x: Tensor, gy: Tensor, geo: Geom, kh: number, kw: number): Tensor {
+/** Raw weight gradient: W (OC×C×kh×kw) = Σ_images gy · im2col(x)ᵀ. `cols`, when given, is
+ *  the batched im2col of x that the forward kept. */
+function convWeight(x: Tensor, gy: Tensor, geo: Geom, kh: number, kw: number, cols: FloatArray | null = null): Tensor {
   const [, c, h, wd] = x.shape, [n, oc, oh, ow] = gy.shape;
-  const K = c * kh * kw, P = oh * ow, k = getKernels();
+  const K = c * kh * kw, P = oh * ow, k = getKernels(), img = c * h * wd;
   const w = zeros([oc, c, kh, kw], x.dtype);
-  const step = chunkOf(n, (K + oc) * P);
+  if (cols === null && P >= PER_IMAGE_MIN_P) {
+    const col = scratch(x.dtype, K * P);
+    for (let i = 0; i < n; i++) {
+      k.im2col(x.data.subarray(i * img, (i + 1) * img), c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, col);
+      k.gemm(false, true, oc, K, P, gy.data.subarray(i * oc * P, (i + 1) * oc * P), col, w.data, i > 0);
+    }
+    k.release?.(col);
+    return w;
+  }
+  const step = cols !== null ? n : chunkOf(n, (K + oc) * P);
   for (let i0 = 0; i0 < n; i0 += step) {
     const nc = Math.min(step, n - i0);
     const g = channelsFirst(gy.data.subarray(i0 * oc * P, (i0 + nc) * oc * P), nc, oc, P, gy.dtype);
-    const cols = colsOf(x.data.subarray(i0 * c * h * wd, (i0 + nc) * c * h * wd), nc, c, h, wd, geo, kh, kw, oh, ow, x.dtype);
-    k.gemm(false, true, oc, K, nc * P, g, cols, w.data, i0 > 0);
+    const cs = cols ?? colsOf(x.data.subarray(i0 * img, (i0 + nc) * img), nc, c, h, wd, geo, kh, kw, oh, ow, x.dtype);
+    k.gemm(false, true, oc, K, nc * P, g, cs, w.data, i0 > 0);
     k.release?.(g);
-    k.release?.(cols);
+    if (cs !== cols) k.release?.(cs);
   }
   return w;
 }
 
-/** The convolution itself (no bias), recorded with its closed family of backward rules. */
+/** The convolution itself (no bias), recorded with its closed family of backward rules. The
+ *  batched columns of x are kept for the weight gradient when w will need one. */
 function convOp(x: Tensor, w: Tensor, geo: Geom): Tensor {
   const oh = outSide('conv2d', x.shape[2], w.shape[2], geo.sh, geo.ph), ow = outSide('conv2d', x.shape[3], w.shape[3], geo.sw, geo.pw);
-  const y = convForward(x, w, geo, oh, ow);
+  const [y, cols] = convForward(x, w, geo, oh, ow, w.requiresGrad && isGradEnabled());
   return record(y, 'conv2d', [x, w], (g, needs) => [
     needs[0] ? adjointOp(g, w, geo, x.shape[2], x.shape[3]) : null,
-    needs[1] ? weightOp(x, g, geo, w.shape[2], w.shape[3]) : null,
+    needs[1] ? weightOp(x, g, geo, w.shape[2], w.shape[3], cols) : null,
   ]);
 }
 
@@ -154,8 +190,8 @@ function adjointOp(gy: Tensor, w: Tensor, geo: Geom, h: number, wd: number): Ten
 }
 
 /** The weight gradient of conv2d, as an op. */
-function weightOp(x: Tensor, gy: Tensor, geo: Geom, kh: number, kw: number): Tensor {
-  const w = convWeight(x, gy, geo, kh, kw);
+function weightOp(x: Tensor, gy: Tensor, geo: Geom, kh: number, kw: number, cols: FloatArray | null = null): Tensor {
+  const w = convWeight(x, gy, geo, kh, kw, cols);
   return record(w, 'conv2dWeightGrad', [x, gy], (g, needs) => [
     needs[0] ? adjointOp(gy, g, geo, x.shape[2], x.shape[3]) : null,
     needs[1] ? convOp(x, g, geo) : null,
