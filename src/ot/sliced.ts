@@ -163,13 +163,13 @@ export function fullDimSwd(x: Points, n: number, y: Points, m: number, d: number
     while (i < n && j < m) {
       const t = rx < ry ? rx : ry;
       const xo = xi[i], yo = yi[j];
-      let s: number;
-      if (D) { const c = D[xo * m + yo]; s = c * c; } else {
+      let s: number, dist: number;
+      if (D) { dist = D[xo * m + yo]; s = dist * dist; } else { // D holds the floored distances
         s = 0;
         const a = xo * d, b = yo * d;
         for (let k = 0; k < d; k++) { const diff = x[a + k] - y[b + k]; s += diff * diff; }
+        dist = Math.sqrt(s > SQ_DIST_FLOOR ? s : SQ_DIST_FLOOR);
       }
-      const dist = Math.sqrt(s > SQ_DIST_FLOOR ? s : SQ_DIST_FLOOR);
       total += t * inv * dist;
       if (gradX && s > SQ_DIST_FLOOR) {
         const a = xo * d, b = yo * d;
