@@ -216,8 +216,12 @@ export function gemmChunk(transA: bool, transB: bool, m: i32, n: i32, k: i32,
     }
     return;
   }
-  for (let pc = 0; pc < k; pc += KC) {
-    const kc = min(KC, k - pc);
+  // Depth blocks of equal size (a multiple of 4, at most KC): no short last block whose
+  // C loads and stores would cost as much as its multiply-adds.
+  const nblk = (k + KC - 1) / KC;
+  const kstep = ((k + nblk - 1) / nblk + 3) & ~3;
+  for (let pc = 0; pc < k; pc += kstep) {
+    const kc = min(kstep, k - pc);
     const add = accumulate || pc > 0;
     packB(b, transB, ldb, pc, kc, j0, nb, bp);
     for (let ic = i0; ic < i1; ic += MC) {
