@@ -34,6 +34,7 @@ function fill(arr: Float32Array, rng: Rng): Float32Array {
 const shapes: [number, number, number][] = [
   [1, 1, 1], [1, 7, 3], [5, 1, 9], [3, 5, 1], [2, 3, 4], [4, 8, 16], [7, 13, 17], [31, 37, 41],
   [64, 64, 64], [67, 131, 259], [130, 9, 513], [257, 520, 33], [3, 4, 0],
+  [6, 8, 5], [12, 17, 4], [121, 9, 3], [126, 24, 257], // whole / partial 6-row slivers, a block of rows past MC
 ];
 
 test('wasm backend is available on this runtime', () => {

@@ -1,16 +1,16 @@
 // AssemblyScript (compiled by scripts/build-wasm.mjs, not by tsc).
 // Owns: single-precision matrix product on one thread, for one rectangular chunk of C:
-// packing of A and B panels, cache blocking over k, and a 4×8 f32x4 register-blocked
+// packing of A and B panels, cache blocking over k, and a 6×8 f32x4 register-blocked
 // micro-kernel. Must not know about threads, tensors or the allocator: the host passes byte
 // addresses into the shared linear memory, a per-thread scratch area and the chunk bounds.
 // Built twice: with relaxed SIMD (fused multiply-add) and with plain SIMD (mul + add).
 
-const MR: i32 = 4;
+const MR: i32 = 6;
 const NR: i32 = 8;
 /** Depth of one packed block (k direction). */
 export const KC: i32 = 256;
 /** Rows of A packed at once (the A block stays in L2 while B slivers stream through L1). */
-export const MC: i32 = 128;
+export const MC: i32 = 120;
 
 @inline function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
@@ -46,7 +46,10 @@ function packA(a: usize, transA: bool, lda: i32, i0: i32, mb: i32, p0: i32, kc: 
       let src = a + (<usize>p0 * <usize>lda + <usize>(i0 + ir)) * 4;
       if (rows == MR) {
         for (let p = 0; p < kc; p++) {
-          v128.store(out + <usize>(p * MR) * 4, v128.load(src));
+          const o = out + <usize>(p * MR) * 4;
+          v128.store(o, v128.load(src));
+          store<f32>(o, load<f32>(src, 16), 16);
+          store<f32>(o, load<f32>(src, 20), 20);
           src += <usize>lda * 4;
         }
       } else {
@@ -59,14 +62,22 @@ function packA(a: usize, transA: bool, lda: i32, i0: i32, mb: i32, p0: i32, kc: 
         }
       }
     } else if (rows == MR) {
-      // A stored m×k: MR contiguous rows; transpose 4×4 blocks into the sliver.
+      // A stored m×k: MR contiguous rows; transpose 4×4 blocks of the first four rows into
+      // the sliver, the last two rows one value at a time.
       const s0 = a + (<usize>(i0 + ir) * <usize>lda + <usize>p0) * 4;
       const ld = <usize>lda * 4;
+      const s4 = s0 + 4 * ld, s5 = s0 + 5 * ld;
       let p = 0;
       for (; p + 4 <= kc; p += 4) {
         const q = <usize>p * 4;
+        const o = out + <usize>(p * MR) * 4;
         transpose4(v128.load(s0 + q), v128.load(s0 + ld + q), v128.load(s0 + 2 * ld + q), v128.load(s0 + 3 * ld + q),
-          out + <usize>(p * MR) * 4, MR * 4);
+          o, MR * 4);
+        const r4 = v128.load(s4 + q), r5 = v128.load(s5 + q);
+        v128.store64_lane(o, i32x4.shuffle(r4, r5, 0, 4, 0, 4), 0, 16);
+        v128.store64_lane(o, i32x4.shuffle(r4, r5, 1, 5, 1, 5), 0, 16 + MR * 4);
+        v128.store64_lane(o, i32x4.shuffle(r4, r5, 2, 6, 2, 6), 0, 16 + 2 * MR * 4);
+        v128.store64_lane(o, i32x4.shuffle(r4, r5, 3, 7, 3, 7), 0, 16 + 3 * MR * 4);
       }
       for (; p < kc; p++) {
         const o = out + <usize>(p * MR) * 4;
@@ -75,6 +86,8 @@ function packA(a: usize, transA: bool, lda: i32, i0: i32, mb: i32, p0: i32, kc: 
         store<f32>(o + 4, load<f32>(s0 + ld + q));
         store<f32>(o + 8, load<f32>(s0 + 2 * ld + q));
         store<f32>(o + 12, load<f32>(s0 + 3 * ld + q));
+        store<f32>(o + 16, load<f32>(s4 + q));
+        store<f32>(o + 20, load<f32>(s5 + q));
       }
     } else {
       // A stored m×k, a partial sliver: each row is contiguous in p; write it with stride MR.
@@ -151,6 +164,8 @@ function micro(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, add: bool, row
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
+  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
@@ -162,7 +177,11 @@ function micro(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, add: bool, row
     c20 = madd(a, b0, c20); c21 = madd(a, b1, c21);
     a = v128.load32_splat(ap, 12);
     c30 = madd(a, b0, c30); c31 = madd(a, b1, c31);
-    ap += 16; bp += 32;
+    a = v128.load32_splat(ap, 16);
+    c40 = madd(a, b0, c40); c41 = madd(a, b1, c41);
+    a = v128.load32_splat(ap, 20);
+    c50 = madd(a, b0, c50); c51 = madd(a, b1, c51);
+    ap += MR * 4; bp += 32;
   }
   const ld = <usize>ldc * 4;
   if (rows == MR && cols == NR) {
@@ -171,12 +190,16 @@ function micro(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, add: bool, row
       v128.store(r, f32x4.add(v128.load(r), c00)); v128.store(r, f32x4.add(v128.load(r, 16), c01), 16); r += ld;
       v128.store(r, f32x4.add(v128.load(r), c10)); v128.store(r, f32x4.add(v128.load(r, 16), c11), 16); r += ld;
       v128.store(r, f32x4.add(v128.load(r), c20)); v128.store(r, f32x4.add(v128.load(r, 16), c21), 16); r += ld;
-      v128.store(r, f32x4.add(v128.load(r), c30)); v128.store(r, f32x4.add(v128.load(r, 16), c31), 16);
+      v128.store(r, f32x4.add(v128.load(r), c30)); v128.store(r, f32x4.add(v128.load(r, 16), c31), 16); r += ld;
+      v128.store(r, f32x4.add(v128.load(r), c40)); v128.store(r, f32x4.add(v128.load(r, 16), c41), 16); r += ld;
+      v128.store(r, f32x4.add(v128.load(r), c50)); v128.store(r, f32x4.add(v128.load(r, 16), c51), 16);
     } else {
       v128.store(r, c00); v128.store(r, c01, 16); r += ld;
       v128.store(r, c10); v128.store(r, c11, 16); r += ld;
       v128.store(r, c20); v128.store(r, c21, 16); r += ld;
-      v128.store(r, c30); v128.store(r, c31, 16);
+      v128.store(r, c30); v128.store(r, c31, 16); r += ld;
+      v128.store(r, c40); v128.store(r, c41, 16); r += ld;
+      v128.store(r, c50); v128.store(r, c51, 16);
     }
     return;
   }
@@ -184,6 +207,8 @@ function micro(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, add: bool, row
   v128.store(tmp, c10, 32); v128.store(tmp, c11, 48);
   v128.store(tmp, c20, 64); v128.store(tmp, c21, 80);
   v128.store(tmp, c30, 96); v128.store(tmp, c31, 112);
+  v128.store(tmp, c40, 128); v128.store(tmp, c41, 144);
+  v128.store(tmp, c50, 160); v128.store(tmp, c51, 176);
   for (let i = 0; i < rows; i++) {
     const row = c + <usize>i * ld;
     const t = tmp + <usize>(i * NR) * 4;
