@@ -14,7 +14,7 @@
 import type { Rng } from '../engine/random.js';
 import { SQ_DIST_FLOOR, euclideanCost, type Points } from './cost.js';
 import { projectT, matMulTN, allocF32, releaseF32 } from './gemm.js';
-import { makeSortScratch, radixSortFloat32 } from './sort.js';
+import { makeSortScratch, radixSortFloat32, radixRankFloat32 } from './sort.js';
 
 export interface DistanceResult {
   readonly value: number;
@@ -109,20 +109,25 @@ export function swdF32(x: Points, n: number, y: Points, m: number, d: number, rn
   const gProj = wantGrad ? allocF32(n * numProj) : null;
   let total = 0;
   for (let p = 0; p < numProj; p++) {
-    radixSortFloat32(px, p * n, 1, n, xs, wantGrad ? xi : null, scratch);
-    radixSortFloat32(py, p * m, 1, m, ys, null, scratch);
     const o = p * n;
     if (gProj && n === m) {
-      // Equal sizes: the k-th smallest x meets the k-th smallest y; its derivative is ±1/n.
+      // Equal sizes: the x of rank r meets the r-th smallest y; its derivative is ±1/n. Visiting
+      // x in its own order reads ys at random but writes the gradient in order (no scatter).
+      radixRankFloat32(px, o, 1, n, xi, scratch);
+      radixSortFloat32(py, p * m, 1, m, ys, null, scratch);
       const c = 1 / (n * numProj);
       let sum = 0;
       for (let k = 0; k < n; k++) {
-        const diff = xs[k] - ys[k];
+        const diff = px[o + k] - ys[xi[k]];
         sum += diff < 0 ? -diff : diff;
-        gProj[o + xi[k]] = diff > 0 ? c : diff < 0 ? -c : 0;
+        gProj[o + k] = diff > 0 ? c : diff < 0 ? -c : 0;
       }
       total += sum / n;
-    } else if (gSorted && gProj) {
+      continue;
+    }
+    radixSortFloat32(px, o, 1, n, xs, wantGrad ? xi : null, scratch);
+    radixSortFloat32(py, p * m, 1, m, ys, null, scratch);
+    if (gSorted && gProj) {
       gSorted.fill(0);
       total += sorted1dW1(xs, n, ys, m, gSorted, 1 / numProj);
       for (let k = 0; k < n; k++) gProj[o + xi[k]] = gSorted[k];

@@ -60,6 +60,38 @@ export function radixSortFloat32(src: Float32Array, offset: number, stride: numb
   }
 }
 
+/**
+ * Ranks instead of a sorted copy: outRank[k] is the sorted position of src[offset + k*stride]
+ * (the inverse of radixSortFloat32's outIdx; ties ranked in input order). Lets a caller visit
+ * the values in their own order and read the matching sorted partner, rather than scatter.
+ */
+export function radixRankFloat32(src: Float32Array, offset: number, stride: number, len: number,
+  outRank: Int32Array, scratch: SortScratch): void {
+  const { keysA, keysB, idxA, idxB, hist } = scratch;
+  if (len <= SMALL) {
+    insertionSortFloat32(src, offset, stride, len, null, idxB, scratch);
+    for (let k = 0; k < len; k++) outRank[idxB[k]] = k;
+    return;
+  }
+  const bitsView = new Uint32Array(src.buffer, src.byteOffset, src.length);
+  histogram(bitsView, offset, stride, len, keysA, hist);
+  for (let k = 0; k < len; k++) {
+    const key = keysA[k];
+    const pos = hist[key & MASK]++;
+    keysB[pos] = key;
+    idxB[pos] = k;
+  }
+  const o1 = BUCKETS;
+  for (let k = 0; k < len; k++) {
+    const key = keysB[k];
+    const pos = hist[o1 + ((key >>> BITS) & MASK)]++;
+    keysA[pos] = key;
+    idxA[pos] = idxB[k];
+  }
+  const o2 = 2 * BUCKETS;
+  for (let k = 0; k < len; k++) outRank[idxA[k]] = hist[o2 + (keysA[k] >>> (2 * BITS))]++;
+}
+
 /** Mapped keys into `keys` and the exclusive prefix sums of the three digit histograms. */
 function histogram(bitsView: Uint32Array, offset: number, stride: number, len: number, keys: Uint32Array, hist: Int32Array): void {
   hist.fill(0);
@@ -97,7 +129,7 @@ function radixSortKeysOnly(src: Float32Array, offset: number, stride: number, le
 
 /** Stable insertion sort on the same unsigned keys (short arrays only). */
 function insertionSortFloat32(src: Float32Array, offset: number, stride: number, len: number,
-  outVals: Float32Array, outIdx: Int32Array | null, scratch: SortScratch): void {
+  outVals: Float32Array | null, outIdx: Int32Array | null, scratch: SortScratch): void {
   const bitsView = new Uint32Array(src.buffer, src.byteOffset, src.length);
   const { keysA, idxA } = scratch;
   for (let k = 0; k < len; k++) {
@@ -107,10 +139,12 @@ function insertionSortFloat32(src: Float32Array, offset: number, stride: number,
     while (q > 0 && keysA[q - 1] > key) { keysA[q] = keysA[q - 1]; idxA[q] = idxA[q - 1]; q--; }
     keysA[q] = key; idxA[q] = k;
   }
-  const outBits = new Uint32Array(outVals.buffer, outVals.byteOffset, outVals.length);
-  for (let k = 0; k < len; k++) {
-    const key = keysA[k];
-    outBits[k] = (key & 0x80000000) !== 0 ? (key & 0x7fffffff) >>> 0 : ~key >>> 0;
+  if (outVals) {
+    const outBits = new Uint32Array(outVals.buffer, outVals.byteOffset, outVals.length);
+    for (let k = 0; k < len; k++) {
+      const key = keysA[k];
+      outBits[k] = (key & 0x80000000) !== 0 ? (key & 0x7fffffff) >>> 0 : ~key >>> 0;
+    }
   }
   if (outIdx) for (let k = 0; k < len; k++) outIdx[k] = idxA[k];
 }

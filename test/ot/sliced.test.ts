@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/engine/random.js';
 import { swd, fullDimSwd, randomDirections, sorted1dW1 } from '../../src/ot/sliced.js';
-import { radixSortFloat32, makeSortScratch } from '../../src/ot/sort.js';
+import { radixSortFloat32, radixRankFloat32, makeSortScratch } from '../../src/ot/sort.js';
 
 function points(rng: Rng, n: number, d: number): Float32Array {
   const x = new Float32Array(n * d);
@@ -46,7 +46,37 @@ test('short and long sorts (insertion and radix paths) are stable, strided, and 
         if (withIdx) assert.equal(idx[k], order[k]);
       }
     }
+    const rank = new Int32Array(len);
+    radixRankFloat32(src, offset, stride, len, rank, makeSortScratch(len));
+    for (let k = 0; k < len; k++) assert.equal(rank[order[k]], k, `len ${len}: rank of input ${order[k]}`);
   }
+});
+
+test('swd with n = m > 96 (radix ranks): value and gradient equal a brute-force sort per direction', () => {
+  const rng = new Rng(21);
+  const n = 150, d = 4, P = 5;
+  const x = points(rng, n, d), y = points(rng, n, d);
+  const got = swd(x, n, y, n, d, new Rng(3), P, true);
+  const dirs = randomDirections(new Rng(3), P, d);
+  let want = 0;
+  const g = new Float64Array(n * d);
+  for (let p = 0; p < P; p++) {
+    const proj = (z: Float32Array, i: number): number => {
+      let a = 0;
+      for (let k = 0; k < d; k++) a += z[i * d + k] * dirs[p * d + k];
+      return Math.fround(a);
+    };
+    const px = Array.from({ length: n }, (_, i) => proj(x, i)), py = Array.from({ length: n }, (_, i) => proj(y, i));
+    const order = px.map((_, i) => i).sort((a, b) => px[a] - px[b] || a - b);
+    const ys = [...py].sort((a, b) => a - b);
+    for (let r = 0; r < n; r++) {
+      const i = order[r], diff = px[i] - ys[r];
+      want += Math.abs(diff) / (n * P);
+      for (let k = 0; k < d; k++) g[i * d + k] += (Math.sign(diff) / (n * P)) * dirs[p * d + k];
+    }
+  }
+  assert.ok(Math.abs(got.value - want) < 1e-6 * want, `${got.value} vs ${want}`);
+  for (let e = 0; e < g.length; e++) assert.ok(Math.abs(got.gradX![e] - g[e]) < 1e-6, `gradient entry ${e}`);
 });
 
 test('swd with n = m is the mean over directions of the sorted mean absolute difference', () => {
