@@ -9,6 +9,8 @@
  */
 import { sortPlan, type TransportResult } from './network-simplex.js';
 
+const DEBUG = !!process.env.DISCRETE_GANS_OT_DEBUG;
+
 export function assignment(C: Float64Array, n: number): TransportResult {
   const t0 = performance.now();
   const x = new Int32Array(n).fill(-1); // column of row i
@@ -41,6 +43,7 @@ export function assignment(C: Float64Array, n: number): TransportResult {
       if (min !== Infinity) v[j1] -= min;
     }
   }
+  if (DEBUG) console.error(`assignment: column reduction and transfer ${(performance.now() - t0).toFixed(0)} ms, ${numFree} free rows`);
   // Augmenting row reduction, two passes (a heuristic start: capped so it always ends).
   let steps = 0;
   const stepCap = 20 * n + 100;
@@ -69,6 +72,7 @@ export function assignment(C: Float64Array, n: number): TransportResult {
       }
     }
   }
+  if (DEBUG) console.error(`assignment: reductions done ${(performance.now() - t0).toFixed(0)} ms, ${steps} row-reduction steps, ${numFree} rows left free`);
   // Augmentation: shortest alternating path from each free row to an unassigned column.
   const d = new Float64Array(n);
   const pred = new Int32Array(n);
@@ -122,6 +126,7 @@ export function assignment(C: Float64Array, n: number): TransportResult {
       x[i] = j1;
     } while (i !== freeRow);
   }
+  if (DEBUG) console.error(`assignment: augmentations done ${(performance.now() - t0).toFixed(0)} ms`);
   const rows = new Int32Array(n), cols = new Int32Array(n), mass = new Float64Array(n).fill(1);
   const u = new Float64Array(n);
   let cost = 0;
