@@ -6,6 +6,8 @@
  * Usage: npm run bench -- engine [--quick] [--backend ts|wasm] [--no-torch]
  * PyTorch (/usr/bin/python3, its default threads, float32) runs the same steps in the same run
  * when it can be imported, for a side-by-side ratio; RESEARCH.md's figures are printed too.
+ * Every cell is the median wall time with the process CPU time (all threads) in brackets: on a
+ * machine shared with other work the CPU ratio is the steadier comparison.
  */
 import { spawnSync } from 'node:child_process';
 import * as E from '../src/engine/index.js';
@@ -51,19 +53,24 @@ for d in [fc(), cnn(True), cnn(False)]:
         n = torch.sqrt((g.reshape(B, -1) ** 2).sum(1) + 1e-12)
         loss = -w + 10 * ((n - 1) ** 2).mean()
         opt.zero_grad(); loss.backward(); opt.step()
-    step(); ts = []
+    step(); ts, cs = [], []
     for _ in range(reps):
-        t0 = time.perf_counter(); step(); ts.append(time.perf_counter() - t0)
-    ts.sort(); out.append(ts[len(ts) // 2])
-print(' '.join('%.4f' % t for t in out))
+        t0, c0 = time.perf_counter(), time.process_time(); step()
+        ts.append(time.perf_counter() - t0); cs.append(time.process_time() - c0)
+    ts.sort(); cs.sort(); out.append((ts[len(ts) // 2], cs[len(cs) // 2]))
+print(' '.join('%.4f %.4f' % t for t in out))
 `;
 
-/** PyTorch's seconds per step for the three critics, or null when torch is unavailable. */
-function torchSeconds(reps: number): number[] | null {
+/** PyTorch's [wall, CPU] seconds per step for the three critics, or null without torch. */
+function torchSeconds(reps: number): [number, number][] | null {
   const r = spawnSync('/usr/bin/python3', ['-c', TORCH_STEP, String(reps)], { encoding: 'utf8' });
   if (r.status !== 0) return null;
-  return r.stdout.trim().split(/\s+/).map(Number);
+  const v = r.stdout.trim().split(/\s+/).map(Number);
+  return [0, 1, 2].map((i) => [v[2 * i], v[2 * i + 1]]);
 }
+
+/** "wall (cpu)" of a [wall, CPU] pair, in seconds. */
+const cell = (t: [number, number]): string => `${t[0].toFixed(3)} (${t[1].toFixed(3)})`;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -84,35 +91,38 @@ export async function run(args: string[]): Promise<void> {
   const rng = new Rng(0);
   const real = E.rand([B, 1, S, S], rng, -1, 1), fake = E.rand([B, 1, S, S], rng, -1, 1);
   const alpha = E.rand([B, 1, 1, 1], rng);
-  const rows: string[][] = [];
+  const rows: Array<[string, ...[number, number][]]> = [];
   const previous = E.getBackend();
   for (const arch of archs) {
-    const row = [arch];
+    const row: [string, ...[number, number][]] = [arch];
     for (const be of backends) {
       E.setBackend(be);
       const d = buildDiscriminator(arch, { zDim: 1, channels: 1, imSize: S, rng: new Rng(1) });
       const opt = new Adam(d.parameters(), { lr: 1e-4 });
       const x = E.clone(real), y = E.clone(fake), a = E.clone(alpha);
       criticStep(d, opt, x, y, a); // warm-up
-      const times: number[] = [];
+      const times: number[] = [], cpus: number[] = [];
       for (let i = 0; i < reps; i++) {
-        const t0 = performance.now();
+        const t0 = performance.now(), c0 = process.cpuUsage();
         criticStep(d, opt, x, y, a);
+        const c = process.cpuUsage(c0);
         times.push((performance.now() - t0) / 1000);
+        cpus.push((c.user + c.system) / 1e6);
       }
-      row.push(median(times).toFixed(3));
+      row.push([median(times), median(cpus)]);
     }
     rows.push(row);
   }
   E.setBackend(previous);
   const torch = args.includes('--no-torch') ? null : torchSeconds(reps);
   const anchors: Record<string, string> = { 'FC-nf=1024': '0.31', 'CNN-GAP=True': '0.26', 'CNN-GAP=False': '—' };
-  const header = ['critic step, batch 64, 64×64 grey (s)', ...backends.map((b) => `${b}`)];
-  if (torch) header.push('PyTorch now', ...backends.map((b) => `${b}/PyTorch`));
+  const header = ['critic step, batch 64, 64×64 grey: wall (CPU) s', ...backends.map((b) => `${b}`)];
+  if (torch) header.push('PyTorch now', ...backends.map((b) => `${b}/PyTorch wall (CPU)`));
   header.push('PyTorch (RESEARCH.md)');
-  const table = [header, ...rows.map((r, i) => {
-    const extra = torch ? [torch[i].toFixed(3), ...backends.map((_, j) => (Number(r[j + 1]) / torch[i]).toFixed(1))] : [];
-    return [...r, ...extra, anchors[r[0]]];
+  const table = [header, ...rows.map(([arch, ...ts], i) => {
+    const t = torch?.[i];
+    const extra = t ? [cell(t), ...ts.map((o) => `${(o[0] / t[0]).toFixed(2)} (${(o[1] / t[1]).toFixed(2)})`)] : [];
+    return [arch, ...ts.map(cell), ...extra, anchors[arch]];
   })];
   const widths = header.map((_, c) => Math.max(...table.map((r) => r[c].length)));
   for (const r of table) console.log(r.map((v, c) => v.padEnd(widths[c])).join('  '));
