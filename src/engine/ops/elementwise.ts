@@ -6,7 +6,7 @@
  * Compute goes through the kernel seam only. Knows nothing of GANs.
  */
 import { getKernels, type UnaryOp, type BinaryOp } from '../kernels/kernels.js';
-import { Tensor, zeros, shapeStr, sameShape, stridesOf, type Shape } from '../tensor.js';
+import { Tensor, shapeStr, sameShape, stridesOf, sizeOf, type Shape } from '../tensor.js';
 import { record } from '../autograd.js';
 import { sumTo } from './reduce.js';
 
@@ -55,11 +55,18 @@ export function collapseDims(shape: Shape, strides: readonly (readonly number[])
   return { shape: sh, strides: st };
 }
 
+/** Output storage every element of which the kernel writes: not zeroed where the backend
+ *  offers uninitialised storage. */
+function outputFor(shape: Shape, dtype: Tensor['dtype']): Tensor {
+  const k = getKernels(), n = sizeOf(shape);
+  return new Tensor(k.allocScratch ? k.allocScratch(dtype, n) : k.alloc(dtype, n), shape, dtype);
+}
+
 /** Broadcast binary arithmetic without recording. */
 export function binaryRaw(kop: BinaryOp, a: Tensor, b: Tensor): Tensor {
   checkDtypes(kop, a, b);
   const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(kop, a.shape, b.shape);
-  const out = zeros(shape, a.dtype);
+  const out = outputFor(shape, a.dtype);
   const c = collapseDims(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)]);
   getKernels().binary(kop, c.shape, a.data, c.strides[0], b.data, c.strides[1], out.data);
   return out;
@@ -67,7 +74,7 @@ export function binaryRaw(kop: BinaryOp, a: Tensor, b: Tensor): Tensor {
 
 /** Elementwise function without recording (also used for constant masks). */
 export function unaryRaw(kop: UnaryOp, x: Tensor, param = 0): Tensor {
-  const out = zeros(x.shape, x.dtype);
+  const out = outputFor(x.shape, x.dtype);
   getKernels().unary(kop, x.data, out.data, param);
   return out;
 }
