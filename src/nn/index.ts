@@ -22,5 +22,5 @@ export type { CnnOptions } from './cnn.js';
 // Architectures registered by other modules: add `import './<arch>.js';` here.
 export { DcganGenerator, DcganDiscriminator } from './dcgan.js';
 export type { DcganOptions } from './dcgan.js';
-export { FastGanGenerator, FastGanDiscriminator, NoiseInjection, SEBlock, DownBlockComp, GLU, glu, checkFastGanInput } from './fastgan.js';
+export { FastGanGenerator, FastGanDiscriminator, NoiseInjection, SEBlock, DownBlockComp, GLU, checkFastGanInput } from './fastgan.js';
 export { spectralNorm, applySpectralNorm, spectralNormOf, SpectralNorm } from './spectral-norm.js';
