@@ -4,7 +4,10 @@
  * conv2dWeightGrad (the weight gradient of conv2d as a tensor op). The three are linear in
  * each argument and each one's backward rule is written with the other two, so they can be
  * differentiated to any order. Compute goes through im2col/col2im, strided copies and gemm of
- * the seam, with one matrix product per chunk of images (normally the whole batch).
+ * the seam: one product per image when the output plane is large (≥ 512 positions, no
+ * regrouping copies), else one product per chunk of images (normally the whole batch) with
+ * each image's columns written straight into the batched matrix. The forward keeps x's batched
+ * columns for the weight gradient when the weight needs one.
  */
 import { getKernels, type FloatArray } from '../kernels/kernels.js';
 import { Tensor, zeros, shapeStr } from '../tensor.js';
