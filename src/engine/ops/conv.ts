@@ -14,6 +14,7 @@ import { Tensor, zeros, shapeStr } from '../tensor.js';
 import { record, isGradEnabled } from '../autograd.js';
 import { add } from './elementwise.js';
 import { reshape } from './shape.js';
+import { sum } from './reduce.js';
 
 export interface Conv2dOptions {
   stride?: number | readonly [number, number];
@@ -64,9 +65,10 @@ function scratch(dtype: Tensor['dtype'], length: number): FloatArray {
 
 /** im2col of nc images (x: nc×C×H×W values), side by side: K × (nc·P), each image's columns
  *  written straight into its place (row stride nc·P). */
-function colsOf(x: FloatArray, nc: number, c: number, h: number, wd: number, geo: Geom, kh: number, kw: number, oh: number, ow: number, dtype: Tensor['dtype']): FloatArray {
+function colsOf(x: FloatArray, nc: number, c: number, h: number, wd: number, geo: Geom, kh: number, kw: number, oh: number, ow: number, dtype: Tensor['dtype'], onesRow = false): FloatArray {
   const K = c * kh * kw, P = oh * ow, k = getKernels(), img = c * h * wd;
-  const out = scratch(dtype, K * nc * P);
+  const out = scratch(dtype, (onesRow ? K + 1 : K) * nc * P);
+  if (onesRow) out.fill(1, K * nc * P);
   for (let i = 0; i < nc; i++) {
     k.im2col(x.subarray(i * img, (i + 1) * img), c, h, wd, kh, kw, geo.sh, geo.sw, geo.ph, geo.pw, oh, ow, out.subarray(i * P), nc * P);
   }
@@ -85,32 +87,48 @@ function channelsFirst(t: FloatArray, nc: number, c: number, P: number, dtype: T
  * product (better blocking, worth the copies). */
 const PER_IMAGE_MIN_P = 512;
 
-/** Raw forward: y (N×OC×OH×OW) = W · im2col(x) per image. With `keep`, the batched columns of
- *  x are returned too (when the whole batch fit one chunk), for the weight gradient. */
-function convForward(x: Tensor, w: Tensor, g: Geom, oh: number, ow: number, keep: boolean): [Tensor, FloatArray | null] {
+/** [W | b]: the weight (OC × K) with the bias as one more column, so that a row of ones under
+ *  the columns adds the bias inside the product. */
+function withBiasColumn(w: FloatArray, b: FloatArray, oc: number, K: number, dtype: Tensor['dtype']): FloatArray {
+  const wb = scratch(dtype, oc * (K + 1));
+  for (let o = 0; o < oc; o++) {
+    wb.set(w.subarray(o * K, (o + 1) * K), o * (K + 1));
+    wb[o * (K + 1) + K] = b[o];
+  }
+  return wb;
+}
+
+/** Raw forward: y (N×OC×OH×OW) = W · im2col(x) (+ bias) per image. With `keep`, the batched
+ *  columns of x are returned too (when the whole batch fit one chunk), for the weight gradient;
+ *  their first K rows are im2col(x) (a row of ones follows when there is a bias). */
+function convForward(x: Tensor, w: Tensor, bias: Tensor | null, g: Geom, oh: number, ow: number, keep: boolean): [Tensor, FloatArray | null] {
   const [n, c, h, wd] = x.shape, [oc, , kh, kw] = w.shape;
   const K = c * kh * kw, P = oh * ow, k = getKernels(), img = c * h * wd;
   const out = new Tensor(scratch(x.dtype, n * oc * P), [n, oc, oh, ow], x.dtype);
+  const wb = bias ? withBiasColumn(w.data, bias.data, oc, K, x.dtype) : w.data, Kb = bias ? K + 1 : K;
   if (P >= PER_IMAGE_MIN_P) {
-    const col = scratch(x.dtype, K * P);
+    const col = scratch(x.dtype, Kb * P);
+    if (bias) col.fill(1, K * P);
     for (let i = 0; i < n; i++) {
       k.im2col(x.data.subarray(i * img, (i + 1) * img), c, h, wd, kh, kw, g.sh, g.sw, g.ph, g.pw, oh, ow, col);
-      k.gemm(false, false, oc, P, K, w.data, col, out.data.subarray(i * oc * P, (i + 1) * oc * P), false);
+      k.gemm(false, false, oc, P, Kb, wb, col, out.data.subarray(i * oc * P, (i + 1) * oc * P), false);
     }
     k.release?.(col);
+    if (bias) k.release?.(wb);
     return [out, null];
   }
   const step = chunkOf(n, (K + oc) * P);
   let kept: FloatArray | null = null;
   for (let i0 = 0; i0 < n; i0 += step) {
     const nc = Math.min(step, n - i0);
-    const cols = colsOf(x.data.subarray(i0 * img, (i0 + nc) * img), nc, c, h, wd, g, kh, kw, oh, ow, x.dtype);
+    const cols = colsOf(x.data.subarray(i0 * img, (i0 + nc) * img), nc, c, h, wd, g, kh, kw, oh, ow, x.dtype, bias !== null);
     const y = scratch(x.dtype, oc * nc * P);
-    k.gemm(false, false, oc, nc * P, K, w.data, cols, y, false);
+    k.gemm(false, false, oc, nc * P, Kb, wb, cols, y, false);
     if (keep && nc === n) kept = cols; else k.release?.(cols);
     k.copyStrided([nc, oc, P], y, [P, nc * P, 1], out.data.subarray(i0 * oc * P, (i0 + nc) * oc * P));
     k.release?.(y);
   }
+  if (bias) k.release?.(wb);
   return [out, kept];
 }
 
@@ -174,12 +192,13 @@ function convWeight(x: Tensor, gy: Tensor, geo: Geom, kh: number, kw: number, co
 
 /** The convolution itself (no bias), recorded with its closed family of backward rules. The
  *  batched columns of x are kept for the weight gradient when w will need one. */
-function convOp(x: Tensor, w: Tensor, geo: Geom): Tensor {
+function convOp(x: Tensor, w: Tensor, geo: Geom, bias: Tensor | null = null): Tensor {
   const oh = outSide('conv2d', x.shape[2], w.shape[2], geo.sh, geo.ph), ow = outSide('conv2d', x.shape[3], w.shape[3], geo.sw, geo.pw);
-  const [y, cols] = convForward(x, w, geo, oh, ow, w.requiresGrad && isGradEnabled());
-  return record(y, 'conv2d', [x, w], (g, needs) => [
+  const [y, cols] = convForward(x, w, bias, geo, oh, ow, w.requiresGrad && isGradEnabled());
+  return record(y, 'conv2d', bias ? [x, w, bias] : [x, w], (g, needs) => [
     needs[0] ? adjointOp(g, w, geo, x.shape[2], x.shape[3]) : null,
     needs[1] ? weightOp(x, g, geo, w.shape[2], w.shape[3], cols) : null,
+    needs[2] ? sum(g, [0, 2, 3]) : null,
   ]);
 }
 
@@ -215,6 +234,7 @@ function addChannelBias(op: string, y: Tensor, b: Tensor | null | undefined): Te
 /** 2-d convolution as torch.nn.functional.conv2d: x N×C×H×W, w OC×C×kh×kw, b OC. */
 export function conv2d(x: Tensor, w: Tensor, b?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
   checkConv('conv2d', x, w, w.shape[1]);
+  if (b && b.dtype === x.dtype && b.ndim === 1 && b.shape[0] === w.shape[0]) return convOp(x, w, geom(opts), b);
   return addChannelBias('conv2d', convOp(x, w, geom(opts)), b);
 }
 
