@@ -67,6 +67,8 @@ export class WasmHeap {
   collectMs = 0;
   /** Synchronous collections run so far. */
   collections = 0;
+  /** Requests served as plain JS arrays because the linear memory could not grow. */
+  foreignAllocations = 0;
   /** Bytes currently handed out (live blocks, scratch excluded). */
   liveBytes = 0;
   /** Highest top of the bump region reached. */
@@ -115,16 +117,48 @@ export class WasmHeap {
       view = new Float32Array(this.buffer, offset, length);
       if (!zeroed) { /* the caller overwrites it */ } else if (this.zero !== undefined) this.zero(offset, length * 4); else view.fill(0);
     } else {
-      offset = this.top;
-      this.ensure(offset + bytes);
-      this.top = offset + bytes;
-      view = new Float32Array(this.buffer, offset, length); // fresh pages are zero
+      const placed = this.placeBeyondFreeLists(bytes);
+      if (placed === null) {
+        // The linear memory cannot grow further (4 GiB): plain JS storage. Every kernel accepts
+        // foreign arrays (copying them in, or running the TypeScript kernel), only slower.
+        this.foreignAllocations++;
+        return new Float32Array(length);
+      }
+      offset = placed.offset;
+      view = new Float32Array(this.buffer, offset, length);
+      if (placed.reused && zeroed) view.fill(0);
+      const blk: Block = { offset, bytes: placed.bytes, freed: false };
+      this.blocks.set(view, blk);
+      this.registry.register(view, blk, blk);
+      this.liveBytes += placed.bytes;
+      return view;
     }
     const blk: Block = { offset, bytes, freed: false };
     this.blocks.set(view, blk);
     this.registry.register(view, blk, blk);
     this.liveBytes += bytes;
     return view;
+  }
+
+  /** A block for `bytes` when its own free list is empty: fresh memory at the top (growing the
+   *  memory), else, when it cannot grow, after a collection, or a free block of a larger class
+   *  (kept at its own class size so it returns to its list). Null when none is left. */
+  private placeBeyondFreeLists(bytes: number): { offset: number; bytes: number; reused: boolean } | null {
+    try {
+      this.ensure(this.top + bytes);
+      const offset = this.top;
+      this.top += bytes;
+      return { offset, bytes, reused: false }; // fresh pages are zero
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+    }
+    this.collect();
+    const own = this.takeFree(bytes);
+    if (own >= 0) return { offset: own, bytes, reused: true };
+    let best = -1;
+    for (const [cls, list] of this.free) if (cls > bytes && list.length > 0 && (best < 0 || cls < best)) best = cls;
+    if (best < 0) return null;
+    return { offset: this.takeFree(best), bytes: best, reused: true };
   }
 
   private takeFree(bytes: number): number {
