@@ -61,8 +61,9 @@ function newProgram(): Command {
 
 export function reportError(err: unknown): number {
   if (err instanceof CommanderError) {
-    // commander already printed its message (or help); help/version exit 0.
-    return err.exitCode;
+    // commander already printed its message (or help); help/version exit 0, and its usage
+    // errors (unknown option, missing value) exit 2 like every other bad input.
+    return err.exitCode === 0 ? 0 : 2;
   }
   if (err instanceof UserError || err instanceof SpecError) {
     process.stderr.write(`discrete-gans: ${err.message}\n`);

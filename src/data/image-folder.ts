@@ -108,7 +108,7 @@ export async function loadImageFolder(opts: LoadImageFolderOptions): Promise<Ima
   const listing = await listImageFolder(opts.dataPath, opts.limitData);
   if (listing.skipped.length > 0) {
     const shown = listing.skipped.slice(0, 3).join(', ') + (listing.skipped.length > 3 ? ', …' : '');
-    log(`skipped ${listing.skipped.length} entr${listing.skipped.length === 1 ? 'y' : 'ies'} of ${opts.dataPath} that are not images (${shown})`);
+    log(`skipped ${listing.skipped.length} entr${listing.skipped.length === 1 ? 'y' : 'ies'} of ${opts.dataPath} that ${listing.skipped.length === 1 ? 'is not an image' : 'are not images'} (${shown})`);
   }
   const transform = { imSize: opts.imSize, centerCrop: opts.centerCrop, grayScale: opts.grayScale };
   const cacheDir = opts.cache === false ? null : typeof opts.cache === 'string' ? opts.cache : cacheRoot();
