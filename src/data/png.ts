@@ -19,7 +19,8 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-function crc32(buf: Uint8Array): number {
+/** PNG's CRC-32 of a chunk's type and data. */
+export function crc32(buf: Uint8Array): number {
   let c = 0xffffffff;
   for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;

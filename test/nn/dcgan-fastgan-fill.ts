@@ -1,4 +1,5 @@
-// The weight-filling rule of test/fixtures/nn/make_dcgan_fastgan.py, shared by the DCGAN,
+// The weight-filling rule of test/fixtures/nn/make_dcgan_fastgan.py (and the hash formula that
+// wgan_gp_step.py shares), used by the WGAN-GP step, DCGAN,
 // FastGAN and spectral-norm tests.
 import type { Module } from '../../src/nn/index.js';
 

@@ -11,6 +11,7 @@ import * as E from '../../src/engine/index.js';
 import { Rng } from '../../src/engine/random.js';
 import { Adam, buildDiscriminator, type Module } from '../../src/nn/index.js';
 import type { Tensor } from '../../src/engine/index.js';
+import { formula } from './dcgan-fastgan-fill.js';
 
 interface Sampled { norm: number; stride: number; values: number[] }
 interface Fixture {
@@ -20,18 +21,6 @@ interface Fixture {
 
 const TOL = 1e-4;
 
-/** The fixture script's hash formula: uniform in [-1, 1) from exact uint32 arithmetic. */
-function formula(n: number, seed: number): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let x = (i ^ seed) >>> 0;
-    x = Math.imul((x >>> 16) ^ x, 0x45d9f3b) >>> 0;
-    x = Math.imul((x >>> 16) ^ x, 0x45d9f3b) >>> 0;
-    x = ((x >>> 16) ^ x) >>> 0;
-    out[i] = 2 * (x / 4294967296) - 1;
-  }
-  return out;
-}
 
 function fillParams(m: Module): Map<string, Float64Array> {
   const before = new Map<string, Float64Array>();
