@@ -63,7 +63,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
   try {
     const data = join(tmp, 'black_S-5_O-1_S-1_32');
     const count = await writeSquares(data, { imSize: 32, squareSize: 5, offset: 1, stride: 1 });
-    log(`demo: ${count} squares images (32×32) in ${data}; training a discrete WGAN-GP with 64 fixed codes`);
+    log(`demo: ${count} squares images (32×32) in a temporary folder, removed at the end (${data}); training a discrete WGAN-GP with 64 fixed codes`);
     const summary = await runTraining(demoConfig(data, o), { log, tty: o.tty });
     const key = `${DEMO_W1}_fixed_noise_gen_to_train`;
     const w1s = summary.evaluations.map((e) => e.values[key]);
