@@ -22,7 +22,7 @@ import { parseSpec } from '../util/named-spec.js';
 import { UserError } from '../util/errors.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { captureCheckpoint, loadGenerator, restoreCheckpoint, type CheckpointMeta } from './checkpoint-state.js';
-import { TRAIN_DEFAULTS, validateConfig, type TrainConfig } from './config.js';
+import { validateConfig, type TrainConfig } from './config.js';
 import { runEvaluation, type FullBatchMetric } from './evaluation.js';
 import { resolveFullBatchMetrics } from './full-batch-metrics.js';
 import { Progress } from './progress.js';
@@ -48,33 +48,16 @@ export interface RunSummary {
   readonly evaluations: ReadonlyArray<{ iteration: number; values: Record<string, number> }>;
 }
 
-const LATER_ARCHS = new Set(['DCGAN', 'FastGAN', 'OldFastGAN']);
-
 function checkArch(kind: 'generator' | 'discriminator', flag: string, text: string, known: string[]): void {
   const name = parseSpec(text).name;
-  if (known.includes(name)) return;
-  const isDefault = text === (kind === 'generator' ? TRAIN_DEFAULTS.genArch : TRAIN_DEFAULTS.discArch);
-  if (LATER_ARCHS.has(name)) {
-    throw new UserError(`${flag} ${text}: the ${name} ${kind} is not available yet (a later issue adds it)` +
-      (isDefault ? `; it is the reference's default, so pass ${flag} explicitly (available: ${known.join(', ')})` : `; available: ${known.join(', ')}`));
-  }
-  throw new UserError(`${flag} ${text}: unknown ${kind} architecture "${name}" (available: ${known.join(', ')})`);
+  if (!known.includes(name)) throw new UserError(`${flag} ${text}: unknown ${kind} architecture "${name}" (available: ${known.join(', ')})`);
 }
 
 export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Promise<RunSummary> {
   const log = hooks.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const c = config;
   validateConfig(c);
-  const loss = (() => {
-    try {
-      return buildLoss(c.lossFunction);
-    } catch (err) {
-      if (err instanceof UserError && c.lossFunction === TRAIN_DEFAULTS.lossFunction) {
-        throw new UserError(`${err.message}; it is the reference's default, so pass --loss_function WGANLoss`);
-      }
-      throw err;
-    }
-  })();
+  const loss = buildLoss(c.lossFunction);
   checkArch('generator', '--gen_arch', c.genArch, generatorNames());
   if (loss.needsCritic && c.dStepEvery > 0) checkArch('discriminator', '--disc_arch', c.discArch, discriminatorNames());
   if (!loss.needsCritic && c.gpWeight > 0) throw new UserError(`--gp_weight penalises a critic, but ${c.lossFunction} trains the generator directly without one`);
