@@ -73,59 +73,13 @@ export function assignment(C: Float64Array, n: number): TransportResult {
     }
   }
   if (DEBUG) console.error(`assignment: reductions done ${(performance.now() - t0).toFixed(0)} ms, ${steps} row-reduction steps, ${numFree} rows left free`);
-  // Augmentation: shortest alternating path from each free row to an unassigned column.
-  const d = new Float64Array(n);
+  // Augmentation: shortest alternating path from each remaining free row to a free column.
   const pred = new Int32Array(n);
-  const collist = new Int32Array(n);
-  let augmentations = 0;
-  for (let f = 0; f < numFree; f++) {
-    const freeRow = free[f];
-    augmentations++;
-    const of = freeRow * n;
-    for (let j = 0; j < n; j++) { d[j] = C[of + j] - v[j]; pred[j] = freeRow; collist[j] = j; }
-    let low = 0, up = 0, last = 0, min = 0, endOfPath = -1;
-    for (;;) {
-      if (up === low) {
-        last = low - 1;
-        min = d[collist[up++]];
-        for (let k = up; k < n; k++) {
-          const j = collist[k], h = d[j];
-          if (h <= min) {
-            if (h < min) { up = low; min = h; }
-            collist[k] = collist[up]; collist[up++] = j;
-          }
-        }
-        for (let k = low; k < up; k++) if (y[collist[k]] < 0) { endOfPath = collist[k]; break; }
-        if (endOfPath >= 0) break;
-      }
-      const j1 = collist[low++];
-      const i = y[j1], oi = i * n;
-      const h = C[oi + j1] - v[j1] - min;
-      for (let k = up; k < n; k++) {
-        const j = collist[k];
-        let v2 = C[oi + j] - v[j] - h;
-        if (v2 < d[j]) {
-          pred[j] = i;
-          if (v2 <= min) {
-            v2 = min;
-            if (y[j] < 0) { endOfPath = j; break; }
-            collist[k] = collist[up]; collist[up++] = j;
-          }
-          d[j] = v2;
-        }
-      }
-      if (endOfPath >= 0) break;
-    }
-    for (let k = 0; k <= last; k++) { const j = collist[k]; v[j] += d[j] - min; }
-    let i: number;
-    do {
-      i = pred[endOfPath];
-      y[endOfPath] = i;
-      const j1 = endOfPath;
-      endOfPath = x[i];
-      x[i] = j1;
-    } while (i !== freeRow);
-  }
+  const order = new Int32Array(n);
+  const dist = new Float64Array(n);
+  const vPos = new Float64Array(n);
+  for (let f = 0; f < numFree; f++) augment(C, n, free[f], x, y, v, pred, order, dist, vPos);
+  const augmentations = numFree;
   if (DEBUG) console.error(`assignment: augmentations done ${(performance.now() - t0).toFixed(0)} ms`);
   const rows = new Int32Array(n), cols = new Int32Array(n), mass = new Float64Array(n).fill(1);
   const u = new Float64Array(n);
@@ -140,4 +94,53 @@ export function assignment(C: Float64Array, n: number): TransportResult {
     cost: cost / n, plan: { rows, cols, mass }, u, v, status: 'optimal',
     log: { solver: 'assignment', iterations: augmentations, seconds: (performance.now() - t0) / 1000 },
   };
+}
+
+/**
+ * One Dijkstra search over reduced costs C_ij − v_j from `freeRow`, then the augmentation along
+ * the path found and the dual update of the columns settled before its end. Columns sit at
+ * positions of `order`: [0, ready) settled, [ready, n) still open; their distances and duals
+ * move with them (`dist`, `vPos`) so the dense loop reads those in order and only gathers the
+ * cost row. Relaxing a row and finding the next closest open column share one pass.
+ */
+function augment(
+  C: Float64Array, n: number, freeRow: number, x: Int32Array, y: Int32Array, v: Float64Array,
+  pred: Int32Array, order: Int32Array, dist: Float64Array, vPos: Float64Array,
+): void {
+  const of = freeRow * n;
+  let best = Infinity, kBest = 0;
+  for (let j = 0; j < n; j++) {
+    const vj = v[j], dj = C[of + j] - vj;
+    order[j] = j; vPos[j] = vj; dist[j] = dj; pred[j] = freeRow;
+    if (dj < best) { best = dj; kBest = j; }
+  }
+  let ready = 0, endOfPath = -1, mu = 0;
+  for (;;) {
+    // Settle the closest open column: move it to position `ready`.
+    const j = order[kBest], vj = vPos[kBest];
+    mu = dist[kBest];
+    order[kBest] = order[ready]; dist[kBest] = dist[ready]; vPos[kBest] = vPos[ready];
+    order[ready] = j; dist[ready] = mu; vPos[ready] = vj;
+    ready++;
+    const i = y[j];
+    if (i < 0) { endOfPath = j; break; }
+    const oi = i * n;
+    const h = C[oi + j] - vj - mu;
+    best = Infinity; kBest = ready;
+    for (let k = ready; k < n; k++) {
+      let dk = dist[k];
+      const v2 = C[oi + order[k]] - vPos[k] - h;
+      if (v2 < dk) { dk = v2; dist[k] = v2; pred[order[k]] = i; }
+      if (dk < best) { best = dk; kBest = k; }
+    }
+  }
+  for (let k = 0; k < ready - 1; k++) v[order[k]] += dist[k] - mu;
+  let i: number;
+  do {
+    i = pred[endOfPath];
+    y[endOfPath] = i;
+    const j1 = endOfPath;
+    endOfPath = x[i];
+    x[i] = j1;
+  } while (i !== freeRow);
 }
