@@ -33,23 +33,10 @@ export function radixSortFloat32(src: Float32Array, offset: number, stride: numb
   if (len <= SMALL) { insertionSortFloat32(src, offset, stride, len, outVals, outIdx, scratch); return; }
   if (outIdx === null) { radixSortKeysOnly(src, offset, stride, len, outVals, scratch); return; }
   const bitsView = new Uint32Array(src.buffer, src.byteOffset, src.length);
-  const { keysA, keysB, idxA, idxB, hist } = scratch;
+  const { keysA, idxA, hist } = scratch;
   histogram(bitsView, offset, stride, len, keysA, hist);
-  // Pass 0 takes the index from the loop counter; pass 2 writes the floats and the indices
-  // straight into the outputs (no separate copy-out pass).
-  for (let k = 0; k < len; k++) {
-    const key = keysA[k];
-    const pos = hist[key & MASK]++;
-    keysB[pos] = key;
-    idxB[pos] = k;
-  }
-  const o1 = BUCKETS;
-  for (let k = 0; k < len; k++) {
-    const key = keysB[k];
-    const pos = hist[o1 + ((key >>> BITS) & MASK)]++;
-    keysA[pos] = key;
-    idxA[pos] = idxB[k];
-  }
+  // Pass 2 writes the floats and the indices straight into the outputs (no copy-out pass).
+  lowDigitPasses(len, scratch);
   const o2 = 2 * BUCKETS;
   const outBits = new Uint32Array(outVals.buffer, outVals.byteOffset, outVals.length);
   for (let k = 0; k < len; k++) {
@@ -67,7 +54,7 @@ export function radixSortFloat32(src: Float32Array, offset: number, stride: numb
  */
 export function radixRankFloat32(src: Float32Array, offset: number, stride: number, len: number,
   outRank: Int32Array, scratch: SortScratch): void {
-  const { keysA, keysB, idxA, idxB, hist } = scratch;
+  const { keysA, idxA, idxB, hist } = scratch;
   if (len <= SMALL) {
     insertionSortFloat32(src, offset, stride, len, null, idxB, scratch);
     for (let k = 0; k < len; k++) outRank[idxB[k]] = k;
@@ -75,6 +62,15 @@ export function radixRankFloat32(src: Float32Array, offset: number, stride: numb
   }
   const bitsView = new Uint32Array(src.buffer, src.byteOffset, src.length);
   histogram(bitsView, offset, stride, len, keysA, hist);
+  lowDigitPasses(len, scratch);
+  const o2 = 2 * BUCKETS;
+  for (let k = 0; k < len; k++) outRank[idxA[k]] = hist[o2 + (keysA[k] >>> (2 * BITS))]++;
+}
+
+/** The first two (low-digit) passes over the mapped keys in keysA, leaving keys and input
+ *  indices ordered by those digits in keysA/idxA. Pass 0 takes the index from the loop counter. */
+function lowDigitPasses(len: number, scratch: SortScratch): void {
+  const { keysA, keysB, idxA, idxB, hist } = scratch;
   for (let k = 0; k < len; k++) {
     const key = keysA[k];
     const pos = hist[key & MASK]++;
@@ -88,8 +84,6 @@ export function radixRankFloat32(src: Float32Array, offset: number, stride: numb
     keysA[pos] = key;
     idxA[pos] = idxB[k];
   }
-  const o2 = 2 * BUCKETS;
-  for (let k = 0; k < len; k++) outRank[idxA[k]] = hist[o2 + (keysA[k] >>> (2 * BITS))]++;
 }
 
 /** Mapped keys into `keys` and the exclusive prefix sums of the three digit histograms. */
