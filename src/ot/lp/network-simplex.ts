@@ -64,10 +64,11 @@ export function networkSimplex(a: ArrayLike<number>, b: ArrayLike<number>, M: Fl
   const predDir = new Int8Array(allNodes); // +1: arc pred goes up (node -> parent), -1: down
   const dirtyRevs = new Int32Array(allNodes);
   // Arc data: real arcs e < arcNum are i -> n+j with e = i*m + j (read from M); artificial arcs
-  // arcNum + u connect node u with the root.
-  const flow = new Float64Array(arcNum + nodeNum);
-  const state = new Int8Array(arcNum + nodeNum); // 1: at lower bound (0), 0: in tree
-  state.fill(1, 0, arcNum);
+  // arcNum + u connect node u with the root. Every arc is uncapacitated, so an arc out of the
+  // tree carries no flow: flows are kept per node, on the arc to its parent (`treeFlow[u]` is
+  // the flow on pred[u]), and an arc i -> n+j is in the tree iff it is pred[i] or pred[n+j].
+  // Beyond M itself the solver holds O(n + m) memory.
+  const treeFlow = new Float64Array(allNodes);
   const artSrc = new Int32Array(nodeNum);
   const artTgt = new Int32Array(nodeNum);
   const artCost = new Float64Array(nodeNum);
@@ -83,11 +84,11 @@ export function networkSimplex(a: ArrayLike<number>, b: ArrayLike<number>, M: Fl
   for (let u = 0; u < nodeNum; u++) {
     const e = arcNum + u;
     parent[u] = root; pred[u] = e; thread[u] = u + 1; revThread[u + 1] = u;
-    succNum[u] = 1; lastSucc[u] = u; state[e] = 0;
+    succNum[u] = 1; lastSucc[u] = u;
     if (supply[u] >= 0) {
-      predDir[u] = 1; pi[u] = 0; artSrc[u] = u; artTgt[u] = root; flow[e] = supply[u]; artCost[u] = 0;
+      predDir[u] = 1; pi[u] = 0; artSrc[u] = u; artTgt[u] = root; treeFlow[u] = supply[u]; artCost[u] = 0;
     } else {
-      predDir[u] = -1; pi[u] = ART_COST; artSrc[u] = root; artTgt[u] = u; flow[e] = -supply[u]; artCost[u] = ART_COST;
+      predDir[u] = -1; pi[u] = ART_COST; artSrc[u] = root; artTgt[u] = u; treeFlow[u] = -supply[u]; artCost[u] = ART_COST;
     }
   }
 
@@ -97,35 +98,44 @@ export function networkSimplex(a: ArrayLike<number>, b: ArrayLike<number>, M: Fl
   const EPS = 2.220446049250313e-16;
 
   // Block search over the real arcs (artificial arcs never re-enter: they start in the tree and,
-  // once out, cost more than any real path). Returns false when every reduced cost is ≥ 0.
+  // once out, cost more than any real path), scanning row by row from where the last search
+  // stopped. Tree arcs have reduced cost 0 up to round-off; one that looks negative is skipped
+  // by the membership test, which only runs for a new block minimum. Returns false when every
+  // reduced cost is ≥ 0.
+  const piT = pi.subarray(n, n + m);
   function findEnteringArc(): boolean {
     let min = 0;
-    let cnt = blockSize;
-    let e = nextArc;
-    let i = (e / m) | 0;
-    let j = e - i * m;
-    let piI = -pi[i];
-    for (let visited = 0; visited < arcNum; visited++) {
-      if (state[e] === 1) {
-        const piJ = pi[n + j];
-        const c = M[e] - piJ - piI; // M + pi_src - pi_tgt with piI = -pi_src
+    let cnt = blockSize; // arcs left in the current block
+    let i = (nextArc / m) | 0;
+    let j = nextArc - i * m;
+    for (let left = arcNum; left > 0;) {
+      const o = i * m;
+      const piS = pi[i];
+      // Scan row i from column j for at most `cnt` and `left` arcs.
+      let end = m;
+      if (end - j > cnt) end = j + cnt;
+      if (end - j > left) end = j + left;
+      for (let jj = j; jj < end; jj++) {
+        const c = M[o + jj] + piS - piT[jj];
         if (c < min) {
-          const scale = Math.max(Math.abs(M[e]), Math.abs(piJ), Math.abs(piI));
-          if (c < -EPS * 8 * scale) { min = c; inArc = e; }
+          const scale = Math.max(Math.abs(M[o + jj]), Math.abs(piT[jj]), Math.abs(piS));
+          if (c < -EPS * 8 * scale) {
+            const e = o + jj;
+            if (pred[i] !== e && pred[n + jj] !== e) { min = c; inArc = e; }
+          }
         }
       }
-      if (--cnt === 0) {
-        if (min < 0) { nextArc = e + 1 === arcNum ? 0 : e + 1; return true; }
+      const done = end - j;
+      left -= done;
+      cnt -= done;
+      j = end;
+      if (j === m) { j = 0; i = i + 1 === n ? 0 : i + 1; }
+      if (cnt === 0) {
+        if (min < 0) { nextArc = i * m + j; return true; }
         cnt = blockSize;
       }
-      e++; j++;
-      if (j === m) {
-        j = 0; i++;
-        if (i === n) { i = 0; e = 0; }
-        piI = -pi[i];
-      }
     }
-    if (min < 0) { nextArc = e; return true; }
+    if (min < 0) { nextArc = i * m + j; return true; }
     return false;
   }
 
@@ -146,13 +156,13 @@ export function networkSimplex(a: ArrayLike<number>, b: ArrayLike<number>, M: Fl
     let result = 0;
     for (let u = first; u !== join; u = parent[u]) {
       if (predDir[u] === 1) {
-        const d = flow[pred[u]];
+        const d = treeFlow[u];
         if (d < delta) { delta = d; uOut = u; result = 1; }
       }
     }
     for (let u = second; u !== join; u = parent[u]) {
       if (predDir[u] === -1) {
-        const d = flow[pred[u]];
+        const d = treeFlow[u];
         if (d <= delta) { delta = d; uOut = u; result = 2; }
       }
     }
@@ -160,15 +170,14 @@ export function networkSimplex(a: ArrayLike<number>, b: ArrayLike<number>, M: Fl
     return result !== 0;
   }
 
+  // Pushes delta around the cycle on the tree arcs; the entering arc's flow (delta) is stored
+  // on its node when updateTreeStructure makes it a pred arc.
   function changeFlow(): void {
     if (delta > 0) {
-      flow[inArc] += delta;
-      for (let u = src(inArc); u !== join; u = parent[u]) flow[pred[u]] -= predDir[u] * delta;
-      for (let u = tgt(inArc); u !== join; u = parent[u]) flow[pred[u]] += predDir[u] * delta;
+      for (let u = src(inArc); u !== join; u = parent[u]) treeFlow[u] -= predDir[u] * delta;
+      for (let u = tgt(inArc); u !== join; u = parent[u]) treeFlow[u] += predDir[u] * delta;
     }
-    state[inArc] = 0;
-    state[pred[uOut]] = 1;
-    flow[pred[uOut]] = 0; // exactly: it carried delta, the cycle's minimum
+    treeFlow[uOut] = 0; // exactly: it carried delta, the cycle's minimum
   }
 
   function updateTreeStructure(): void {
@@ -179,6 +188,7 @@ export function networkSimplex(a: ArrayLike<number>, b: ArrayLike<number>, M: Fl
     if (uIn === uOut) {
       parent[uIn] = vIn;
       pred[uIn] = inArc;
+      treeFlow[uIn] = delta;
       predDir[uIn] = uIn === src(inArc) ? 1 : -1;
       if (thread[vIn] !== uOut) {
         let after = thread[oldLastSucc];
@@ -225,12 +235,14 @@ export function networkSimplex(a: ArrayLike<number>, b: ArrayLike<number>, M: Fl
       const tmpLs = lastSucc[uOut];
       for (let u = uOut, p = parent[u]; u !== uIn; u = p, p = parent[u]) {
         pred[u] = pred[p];
+        treeFlow[u] = treeFlow[p];
         predDir[u] = -predDir[p];
         tmpSc += succNum[u] - succNum[p];
         succNum[u] = tmpSc;
         lastSucc[p] = tmpLs;
       }
       pred[uIn] = inArc;
+      treeFlow[uIn] = delta;
       predDir[uIn] = uIn === src(inArc) ? 1 : -1;
       succNum[uIn] = oldSuccNum;
     }
@@ -265,20 +277,20 @@ export function networkSimplex(a: ArrayLike<number>, b: ArrayLike<number>, M: Fl
   }
   if (status === 'optimal') {
     for (let u = 0; u < nodeNum; u++) {
-      if (flow[arcNum + u] > 1e-9 * total + 1e-300 && state[arcNum + u] === 0) { status = 'infeasible'; break; }
+      if (pred[u] >= arcNum && treeFlow[u] > 1e-9 * total + 1e-300) { status = 'infeasible'; break; }
     }
   }
-  // Collect the support (tree arcs with positive flow, plus any non-tree arc with flow: none).
+  // Collect the support: the tree arcs with positive flow (no other arc carries any).
   let nnz = 0;
-  for (let u = 0; u < nodeNum; u++) { const e = pred[u]; if (e < arcNum && flow[e] > 0) nnz++; }
+  for (let u = 0; u < nodeNum; u++) if (pred[u] < arcNum && treeFlow[u] > 0) nnz++;
   const rows = new Int32Array(nnz), cols = new Int32Array(nnz), mass = new Float64Array(nnz);
   let k = 0;
   let total2 = 0;
   for (let u = 0; u < nodeNum; u++) {
     const e = pred[u];
-    if (e < arcNum && flow[e] > 0) {
+    if (e < arcNum && treeFlow[u] > 0) {
       const i = (e / m) | 0;
-      rows[k] = i; cols[k] = e - i * m; mass[k] = flow[e]; total2 += flow[e] * M[e]; k++;
+      rows[k] = i; cols[k] = e - i * m; mass[k] = treeFlow[u]; total2 += treeFlow[u] * M[e]; k++;
     }
   }
   sortPlan(rows, cols, mass);
