@@ -99,7 +99,7 @@ function put(out: Float64Array, r: number, xi: number, yn: Float64Array, j: numb
 export function sqEuclideanCost(x: Points, n: number, y: Points, m: number, d: number): Float64Array {
   checkShapes(x, n, y, m, d);
   const out = new Float64Array(n * m);
-  if (fastGemm && n * m * d >= FAST_MIN_MACS && d >= 8) {
+  if (fastGemm && n * m * d >= fastPathTuning.minMacs && d >= 8) {
     fastSqEuclidean(x, n, y, m, d, out);
     return out;
   }
@@ -107,31 +107,34 @@ export function sqEuclideanCost(x: Points, n: number, y: Points, m: number, d: n
   return out;
 }
 
+/** Tuning of the float32 product path, exported for tests only: rows of the larger set are
+ *  centred and multiplied `blockFloats / d` at a time (at least one row, at most
+ *  `maxBlockRows`), so the path never holds a centred copy of the larger set; `minMacs` is
+ *  the smallest n·m·d that takes the path. Results must not depend on either. */
+export const fastPathTuning = { blockFloats: 1 << 21, maxBlockRows: 1 << 16, minMacs: FAST_MIN_MACS };
+
 /**
- * The float32 product path: both sets are centred on the smaller set's mean (in float64, then rounded to
- * float32), dot products come from the engine's product, norms are float64 sums of the
- * centred float32 values, and every entry that is small next to its norms (where the float32
- * round-off could matter: near and identical points) is recomputed directly in float64 from
- * the original values, so identical points get exact zeros.
+ * The float32 product path: both sets are centred on the smaller set's mean (in float64, then
+ * rounded to float32), dot products come from the engine's product, norms are float64 sums of
+ * the centred float32 values, and every entry that is small next to its norms (where the
+ * float32 round-off could matter: near and identical points) is recomputed directly in float64
+ * from the original values, so identical points get exact zeros. The smaller set is centred
+ * once; the larger one a block of rows at a time into one reused buffer.
  */
 function fastSqEuclidean(x: Points, n: number, y: Points, m: number, d: number, out: Float64Array): void {
   const g = fastGemm!;
+  const smallIsX = n <= m;
+  const [sp, sr, lp, lr] = smallIsX ? [x, n, y, m] : [y, m, x, n];
   // Centre on the mean of the smaller set: any centre is exact (the refinement below repairs
   // round-off), this one puts the small set near the origin and costs a pass over few rows.
   const mu = new Float64Array(d);
-  const [cp, cr] = n <= m ? [x, n] : [y, m];
-  if (cp instanceof Float32Array) sumRowsF32(cp, cr, d, mu); else sumRowsF64(cp, cr, d, mu);
-  for (let k = 0; k < d; k++) mu[k] /= cr;
-  const mu32 = Float32Array.from(mu); // the centre itself is arbitrary; only its use must be consistent
-  const centre = (p: Points, rows: number, norms: Float64Array): Float32Array => {
-    const c = g.alloc(rows * d);
-    if (p instanceof Float32Array) centreF32(p, rows, d, mu32, c, norms); else centreF64(p, rows, d, mu, c, norms);
-    return c;
-  };
-  const xn = new Float64Array(n), yn = new Float64Array(m);
-  const xc = centre(x, n, xn), yc = centre(y, m, yn);
-  const rowsPer = Math.max(1, Math.min(n, Math.floor((1 << 22) / m)));
-  const dots = g.alloc(rowsPer * m);
+  if (sp instanceof Float32Array) sumRowsF32(sp, sr, d, mu); else sumRowsF64(sp, sr, d, mu);
+  for (let k = 0; k < d; k++) mu[k] /= sr;
+  const { blockFloats, maxBlockRows } = fastPathTuning;
+  const rowsPer = Math.max(1, Math.min(lr, maxBlockRows, Math.floor(blockFloats / d), Math.floor((1 << 22) / sr)));
+  const sn = new Float64Array(sr), ln = new Float64Array(lr);
+  const mu32 = g.alloc(d);
+  const sc = g.alloc(sr * d), lc = g.alloc(rowsPer * d), dots = g.alloc(rowsPer * sr);
   // Recomputing an entry costs d operations. Once more than n + m entries needed it (as many
   // operations as hashing every row), group identical rows and recompute each distinct pair
   // once, when the distinct pairs are few enough for a cache (at most n·m/8 of them).
@@ -148,47 +151,54 @@ function fastSqEuclidean(x: Points, n: number, y: Points, m: number, d: number, 
     if (v < 0) { v = directSq(x, dedupe.cx.rep[a], y, dedupe.cy.rep[b], d); dedupe.cache[e] = v; }
     return v;
   };
+  const centre = (p: Points, r0: number, r1: number, c: Float32Array, norms: Float64Array): void => {
+    if (p instanceof Float32Array) g.centreRows(p.subarray(r0 * d, r1 * d), r1 - r0, d, mu32, c, norms.subarray(r0, r1));
+    else centreF64(p, r0, r1, d, mu, c, norms);
+  };
   try {
-    for (let i0 = 0; i0 < n; i0 += rowsPer) {
-      const i1 = Math.min(n, i0 + rowsPer);
-      g.gemm(false, true, i1 - i0, m, d, xc.subarray(i0 * d, i1 * d), yc, dots, false);
-      for (let i = i0; i < i1; i++) {
-        const xi = xn[i], r = (i - i0) * m, o = i * m;
-        for (let j = 0; j < m; j++) {
-          const s = xi + yn[j];
-          let v = s - 2 * dots[r + j];
-          if (v < REFINE_FRACTION * s) v = refine(i, j);
-          out[o + j] = v > 0 ? v : 0;
+    for (let k = 0; k < d; k++) mu32[k] = mu[k]; // the centre itself is arbitrary; only its use must be consistent
+    centre(sp, 0, sr, sc, sn);
+    for (let b0 = 0; b0 < lr; b0 += rowsPer) {
+      const b1 = Math.min(lr, b0 + rowsPer), bw = b1 - b0;
+      centre(lp, b0, b1, lc, ln);
+      if (smallIsX) {
+        // dots (n×bw) = x̃ · ỹ_blockᵀ: columns b0..b1 of every row of out.
+        g.gemm(false, true, n, bw, d, sc, lc, dots, false);
+        for (let i = 0; i < n; i++) {
+          const xi = sn[i], r = i * bw, o = i * m + b0;
+          for (let jj = 0; jj < bw; jj++) {
+            const s = xi + ln[b0 + jj];
+            let v = s - 2 * dots[r + jj];
+            if (v < REFINE_FRACTION * s) v = refine(i, b0 + jj);
+            out[o + jj] = v > 0 ? v : 0;
+          }
+        }
+      } else {
+        // dots (bw×m) = x̃_block · ỹᵀ: rows b0..b1 of out.
+        g.gemm(false, true, bw, m, d, lc, sc, dots, false);
+        for (let ii = 0; ii < bw; ii++) {
+          const i = b0 + ii, xi = ln[i], r = ii * m, o = i * m;
+          for (let j = 0; j < m; j++) {
+            const s = xi + sn[j];
+            let v = s - 2 * dots[r + j];
+            if (v < REFINE_FRACTION * s) v = refine(i, j);
+            out[o + j] = v > 0 ? v : 0;
+          }
         }
       }
     }
   } finally {
-    g.release(dots); g.release(yc); g.release(xc);
+    g.release(dots); g.release(lc); g.release(sc); g.release(mu32);
   }
 }
 
-/** c = float32(p − mu) row by row, with norms[i] = Σ c² (float64) in the same pass. */
-function centreF32(p: Float32Array, rows: number, d: number, mu: Float32Array, c: Float32Array, norms: Float64Array): void {
-  for (let i = 0; i < rows; i++) {
-    const o = i * d;
-    // Four partial sums (no loop-carried add chain); any summation order is fine here.
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, k = 0;
-    for (; k + 4 <= d; k += 4) {
-      const r0 = Math.fround(p[o + k] - mu[k]), r1 = Math.fround(p[o + k + 1] - mu[k + 1]);
-      const r2 = Math.fround(p[o + k + 2] - mu[k + 2]), r3 = Math.fround(p[o + k + 3] - mu[k + 3]);
-      c[o + k] = r0; c[o + k + 1] = r1; c[o + k + 2] = r2; c[o + k + 3] = r3;
-      s0 += r0 * r0; s1 += r1 * r1; s2 += r2 * r2; s3 += r3 * r3;
-    }
-    for (; k < d; k++) { const r = Math.fround(p[o + k] - mu[k]); c[o + k] = r; s0 += r * r; }
-    norms[i] = (s0 + s1) + (s2 + s3);
-  }
-}
-
-function centreF64(p: Float64Array, rows: number, d: number, mu: Float64Array, c: Float32Array, norms: Float64Array): void {
-  for (let i = 0; i < rows; i++) {
-    const o = i * d;
+/** c = float32(p − mu) for rows [r0, r1) of p (into c from its start), with norms[i] = Σ c²
+ *  (float64) in the same pass. */
+function centreF64(p: Float64Array, r0: number, r1: number, d: number, mu: Float64Array, c: Float32Array, norms: Float64Array): void {
+  for (let i = r0; i < r1; i++) {
+    const o = i * d, q = (i - r0) * d;
     let s = 0;
-    for (let k = 0; k < d; k++) { const r = Math.fround(p[o + k] - mu[k]); c[o + k] = r; s += r * r; }
+    for (let k = 0; k < d; k++) { const r = Math.fround(p[o + k] - mu[k]); c[q + k] = r; s += r * r; }
     norms[i] = s;
   }
 }

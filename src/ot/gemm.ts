@@ -15,20 +15,44 @@ export interface FastGemm {
   /** C (m×n) = op(A)·op(B) on float32 arrays (see the engine's Kernels.gemm). */
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean): void;
   alloc(length: number): Float32Array;
+  /** As alloc, contents undefined. */
+  allocScratch(length: number): Float32Array;
   release(arr: Float32Array): void;
+  /** c (rows×d, from alloc) = float32(p − mu) for the first rows of p, and norms[i] = Σ c²
+   *  summed in float64; mu comes from alloc; c may be p itself. */
+  centreRows(p: Float32Array, rows: number, d: number, mu: Float32Array, c: Float32Array, norms: Float64Array): void;
+  /** Starts the product's worker threads now, so that their boot overlaps other work. */
+  prestart(): void;
 }
 
 async function loadFastGemm(): Promise<FastGemm | null> {
   if (process.env.DISCRETE_GANS_BACKEND === 'ts') return null;
   try {
-    await import('../engine/kernels/wasm/index.js');
+    const { wasmKernels } = await import('../engine/kernels/wasm/index.js');
+    const { loadRuntime } = await import('../engine/kernels/wasm/runtime.js');
     const { getKernels } = await import('../engine/kernels/kernels.js');
     const k = getKernels() as unknown as { name: string; gemm: FastGemm['gemm']; alloc(dt: 'float32', n: number): Float32Array; release?(a: Float32Array): void };
-    if (k.name !== 'wasm') return null;
+    const rt = loadRuntime();
+    if (k.name !== 'wasm' || rt === null) return null;
+    const { exports: ex, heap } = rt;
     return {
       gemm: (ta, tb, m, n, kk, a, b, c, acc) => k.gemm(ta, tb, m, n, kk, a, b, c, acc),
       alloc: (n) => k.alloc('float32', n),
+      allocScratch: (n) => heap.allocF32(n, false),
       release: (a) => { if (k.release) k.release(a); },
+      centreRows: (p, rows, d, mu, c, norms) => {
+        if (rows === 0) return;
+        let src = p;
+        if (!heap.owns(p)) { c.set(p.subarray(0, rows * d)); src = c; }
+        const nb = heap.allocF32(2 * rows, false); // float64 norms, 64-byte aligned
+        try {
+          ex.centreRowsF32(rows, d, src.byteOffset, mu.byteOffset, c.byteOffset, nb.byteOffset);
+          norms.set(new Float64Array(nb.buffer, nb.byteOffset, rows));
+        } finally {
+          heap.release(nb);
+        }
+      },
+      prestart: () => { wasmKernels()?.prestartThreads(); },
     };
   } catch {
     return null;
@@ -36,6 +60,12 @@ async function loadFastGemm(): Promise<FastGemm | null> {
 }
 
 export const fastGemm: FastGemm | null = await loadFastGemm();
+
+/** Starts the fast product's worker threads now (nothing when it is unavailable): a command
+ *  about to read large inputs calls this first, so the workers boot meanwhile. */
+export function prestartFastGemm(): void {
+  fastGemm?.prestart();
+}
 
 /** out (n×m, float32) = a (n×d) · b (m×d)ᵀ, on the fast product when available. */
 export function rowDotsF32(a: Float32Array, n: number, b: Float32Array, m: number, d: number, out: Float32Array): void {
@@ -129,6 +159,13 @@ export function matMulTN(g: Float32Array, p: number, n: number, t: Float32Array,
  *  available); give it back with releaseF32 once done. Contents are zero. */
 export function allocF32(length: number): Float32Array {
   return fastGemm && length >= 1 << 16 ? fastGemm.alloc(length) : new Float32Array(length);
+}
+
+/** Storage for a point set read from disk: where the fast kernels read it in place (the wasm
+ *  heap, contents undefined) when they are available, else a plain array. Kept for as long as
+ *  the returned array (not a subarray of it) is referenced. */
+export function allocPoints(length: number): Float32Array {
+  return fastGemm && length >= 1 << 16 ? fastGemm.allocScratch(length) : new Float32Array(length);
 }
 
 export function releaseF32(arr: Float32Array): void {

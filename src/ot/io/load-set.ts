@@ -13,6 +13,7 @@ import { UserError } from '../../util/errors.js';
 import { Rng } from '../../engine/random.js';
 import { parseMetric } from '../metrics.js';
 import { readNpy, type NpyPoints } from './npy.js';
+import { allocPoints } from '../gemm.js';
 
 export interface SetOptions {
   /** Image side after resizing; undefined keeps the folder's own size (from its first image). */
@@ -27,7 +28,8 @@ export async function loadPointSet(path: string, opts: SetOptions = {}): Promise
   try { isDir = statSync(path).isDirectory(); } catch { throw new UserError(`${path} does not exist`); }
   if (!isDir) {
     if (!path.endsWith('.npy')) throw new UserError(`${path} is neither a folder of images nor a .npy file`);
-    const p = readNpy(path);
+    // Without a limit, the set is read where the fast kernels use it in place (no copy).
+    const p = readNpy(path, opts.limitData === undefined ? allocPoints : undefined);
     const limited = opts.limitData !== undefined && opts.limitData < p.n ? { ...p, n: opts.limitData, data: p.data.subarray(0, opts.limitData * p.c * p.h * p.w) } : p;
     return limited;
   }

@@ -3,10 +3,11 @@
  * float32, float64 or uint8, C order, shape N×D, N×H×W (grey) or N×C×H×W. uint8 values are
  * mapped to [-1, 1] as image folders are (v / 127.5 − 1); floats are taken as they are.
  *
- * Owns: the .npy header and the conversion to float32. Errors are UserErrors naming the file.
+ * Owns: the .npy header, the (chunked) reading, the finiteness check and the conversion to
+ * float32. Errors are UserErrors naming the file.
  * Knows nothing of distances or training.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { UserError } from '../../util/errors.js';
 
 export interface NpyPoints {
@@ -21,58 +22,124 @@ export interface NpyPoints {
   readonly shape: readonly number[];
 }
 
-export function readNpy(path: string): NpyPoints {
-  let buf: Buffer;
-  try { buf = readFileSync(path); } catch (e) {
-    throw new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+/**
+ * Reads a .npy file. float32 files are read straight into their final array, in chunks that
+ * are checked for finiteness while still in cache; `alloc` (optional) provides that array
+ * (for instance in memory a fast kernel reads in place); it must hold `count` floats.
+ */
+export function readNpy(path: string, alloc?: (count: number) => Float32Array): NpyPoints {
+  let fd: number;
+  try { fd = openSync(path, 'r'); } catch (e) { throw cannotRead(path, e); }
+  try {
+    const head = new Uint8Array(HEAD_PROBE);
+    const got = readAll(fd, head, 0, HEAD_PROBE, 0, path);
+    const h = parseHeader(head.subarray(0, got), path, true);
+    if (h === null || (h.descr !== '<f4' && h.descr !== '=f4')) {
+      let buf: Buffer;
+      try { buf = readFileSync(path); } catch (e) { throw cannotRead(path, e); }
+      return parseNpy(buf, path);
+    }
+    const data = alloc ? alloc(h.count) : new Float32Array(h.count);
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, h.count * 4);
+    for (let b0 = 0; b0 < bytes.length; b0 += CHUNK_BYTES) {
+      const b1 = Math.min(bytes.length, b0 + CHUNK_BYTES);
+      if (readAll(fd, bytes, b0, b1 - b0, h.dataStart + b0, path) < b1 - b0) throw new UserError(`${path} is shorter than its shape says`);
+      checkFinite(data, b0 / 4, b1 / 4, path);
+    }
+    return points(data, h.shape);
+  } finally {
+    closeSync(fd);
   }
-  return parseNpy(buf, path);
 }
 
-export function parseNpy(buf: Uint8Array, path = '<buffer>'): NpyPoints {
+/** Header bytes read first: enough for any header numpy writes (it pads them to 64 or 128). */
+const HEAD_PROBE = 4096;
+/** Bytes read (then checked, while in cache) at a time. */
+const CHUNK_BYTES = 1 << 20;
+
+function cannotRead(path: string, e: unknown): UserError {
+  return new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+}
+
+/** Reads up to `len` bytes at file position `pos` into buf[off..]; returns the count read. */
+function readAll(fd: number, buf: Uint8Array, off: number, len: number, pos: number, path: string): number {
+  let done = 0;
+  while (done < len) {
+    let r: number;
+    try { r = readSync(fd, buf, off + done, len - done, pos + done); } catch (e) { throw cannotRead(path, e); }
+    if (r === 0) break;
+    done += r;
+  }
+  return done;
+}
+
+interface Header { descr: string; shape: number[]; count: number; dataStart: number }
+
+/** The header of a .npy file; with `partial`, null when `buf` (the file's start) ends inside it. */
+function parseHeader(buf: Uint8Array, path: string, partial = false): Header | null {
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
   if (buf.length < 10 || magic.some((b, i) => buf[i] !== b)) throw new UserError(`${path} is not a .npy file (bad magic bytes)`);
   const major = buf[6];
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let headerLen: number, start: number;
   if (major === 1) { headerLen = dv.getUint16(8, true); start = 10; }
-  else if (major === 2 || major === 3) { headerLen = dv.getUint32(8, true); start = 12; }
-  else throw new UserError(`${path}: unsupported .npy version ${major}`);
+  else if (major === 2 || major === 3) {
+    if (buf.length < 12) throw new UserError(`${path}: unreadable .npy header`);
+    headerLen = dv.getUint32(8, true); start = 12;
+  } else throw new UserError(`${path}: unsupported .npy version ${major}`);
+  if (start + headerLen > buf.length) {
+    if (partial) return null;
+    throw new UserError(`${path}: unreadable .npy header`);
+  }
   const header = Buffer.from(buf.buffer, buf.byteOffset + start, headerLen).toString('latin1');
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) throw new UserError(`${path}: unreadable .npy header`);
   if (fortran === 'True') throw new UserError(`${path} is stored in Fortran order; save it in C order (numpy.ascontiguousarray)`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  const shape = shapeText.split(',').map((t) => t.trim()).filter((t) => t !== '').map(Number);
   if (shape.some((v) => !Number.isInteger(v) || v < 0)) throw new UserError(`${path}: unreadable shape (${shapeText})`);
   if (shape.length < 2 || shape.length > 4) throw new UserError(`${path} has shape (${shape.join(', ')}); expected N×D, N×H×W or N×C×H×W`);
-  const count = shape.reduce((a, b) => a * b, 1);
-  const offset = buf.byteOffset + start + headerLen;
+  const known = ['<f4', '=f4', '<f8', '=f8', '|u1', '<u1', 'u1'];
+  if (!known.includes(descr)) throw new UserError(`${path} holds ${descr} values; expected float32, float64 or uint8 (little-endian)`);
+  return { descr, shape, count: shape.reduce((a, b) => a * b, 1), dataStart: start + headerLen };
+}
+
+export function parseNpy(buf: Uint8Array, path = '<buffer>'): NpyPoints {
+  const { descr, shape, count, dataStart } = parseHeader(buf, path)!;
+  const offset = buf.byteOffset + dataStart;
+  const size = descr.endsWith('f4') ? 4 : descr.endsWith('f8') ? 8 : 1;
+  if (buf.byteLength - dataStart < count * size) throw new UserError(`${path} is shorter than its shape says`);
   let data: Float32Array;
-  if (descr === '<f4' || descr === '=f4') {
-    if (buf.byteLength - start - headerLen < count * 4) throw new UserError(`${path} is shorter than its shape says`);
+  if (size === 4) {
     data = offset % 4 === 0 ? new Float32Array(buf.buffer, offset, count) : new Float32Array(buf.buffer.slice(offset, offset + count * 4));
-  } else if (descr === '<f8' || descr === '=f8') {
-    if (buf.byteLength - start - headerLen < count * 8) throw new UserError(`${path} is shorter than its shape says`);
+  } else if (size === 8) {
     const src = offset % 8 === 0 ? new Float64Array(buf.buffer, offset, count) : new Float64Array(buf.buffer.slice(offset, offset + count * 8));
     data = Float32Array.from(src);
-  } else if (descr === '|u1' || descr === '<u1' || descr === 'u1') {
-    if (buf.byteLength - start - headerLen < count) throw new UserError(`${path} is shorter than its shape says`);
-    data = new Float32Array(count);
-    for (let k = 0; k < count; k++) data[k] = buf[start + headerLen + k] / 127.5 - 1;
   } else {
-    throw new UserError(`${path} holds ${descr} values; expected float32, float64 or uint8 (little-endian)`);
+    data = new Float32Array(count);
+    for (let k = 0; k < count; k++) data[k] = buf[dataStart + k] / 127.5 - 1;
   }
+  for (let q = 0; q < count; q += CHUNK_BYTES / 4) checkFinite(data, q, Math.min(count, q + CHUNK_BYTES / 4), path);
+  return points(data, shape);
+}
+
+/** Throws naming the file and the first flat index in [q0, q1) holding a NaN or infinity.
+ *  Called on chunks: a short function V8 optimises whole (a long loop runs on-stack-replaced
+ *  code, several times slower). */
+function checkFinite(data: Float32Array, q0: number, q1: number, path: string): void {
   // NaN as soon as any value is NaN or infinite (four independent sums: no add chain).
-  let p0 = 0, p1 = 0, p2 = 0, p3 = 0, q = 0;
-  for (; q + 4 <= count; q += 4) { p0 += data[q] * 0; p1 += data[q + 1] * 0; p2 += data[q + 2] * 0; p3 += data[q + 3] * 0; }
-  for (; q < count; q++) p0 += data[q] * 0;
+  let p0 = 0, p1 = 0, p2 = 0, p3 = 0, q = q0;
+  for (; q + 4 <= q1; q += 4) { p0 += data[q] * 0; p1 += data[q + 1] * 0; p2 += data[q + 2] * 0; p3 += data[q + 3] * 0; }
+  for (; q < q1; q++) p0 += data[q] * 0;
   if (p0 + p1 + p2 + p3 !== 0) {
-    let k = 0;
+    let k = q0;
     while (Number.isFinite(data[k])) k++;
     throw new UserError(`${path} holds a NaN or infinite value (at flat index ${k})`);
   }
+}
+
+function points(data: Float32Array, shape: number[]): NpyPoints {
   const n = shape[0];
   const [c, h, w] = shape.length === 2 ? [1, 1, shape[1]] : shape.length === 3 ? [1, shape[1], shape[2]] : [shape[1], shape[2], shape[3]];
   return { data, n, c, h, w, shape };

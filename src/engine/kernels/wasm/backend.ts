@@ -35,6 +35,9 @@ export interface WasmKernels extends Kernels {
   setThreads(threads: number, adaptive?: boolean): void;
   /** Products run on the pool / run serially because the pool did not pay. */
   poolStats(): { parallel: number; serial: number };
+  /** Starts the worker threads of later large products now (they start lazily otherwise), so
+   *  their boot overlaps the caller's own work, such as reading input files. */
+  prestartThreads(): void;
 }
 
 /** Chunk grid for a product: rows and columns per chunk, so every thread gets several chunks. */
@@ -62,18 +65,23 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
   const pools = new Map<number, Pool>();
   let adaptive = true;
 
+  function poolFor(t: number): Pool {
+    let pool = pools.get(t);
+    if (pool === undefined) {
+      pool = new Pool(rt, t, scratchBytes, mainScratch);
+      pool.adaptive = adaptive;
+      pools.set(t, pool);
+    }
+    return pool;
+  }
+
   function gemmInMemory(transA: boolean, transB: boolean, m: number, n: number, k: number,
     a: number, b: number, c: number, accumulate: boolean): void {
     const macs = m * n * k;
     let t = macs >= PARALLEL_MIN_MACS ? threads : 1;
     let pool: Pool | undefined;
     if (t > 1) {
-      pool = pools.get(t);
-      if (pool === undefined) {
-        pool = new Pool(rt, t, scratchBytes, mainScratch);
-        pool.adaptive = adaptive;
-        pools.set(t, pool);
-      }
+      pool = poolFor(t);
       if (!pool.worthIt()) t = 1;
     }
     const [mb, nb] = planChunks(m, n, t);
@@ -178,6 +186,10 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       threads = Math.max(1, Math.floor(t));
       adaptive = adaptiveThreads;
       for (const p of pools.values()) p.adaptive = adaptive;
+    },
+
+    prestartThreads() {
+      if (threads > 1) poolFor(threads).start();
     },
 
     poolStats() {

@@ -1,7 +1,7 @@
 /**
  * The wasm backend's thread pool: worker_threads sharing the kernels' WebAssembly.Memory.
  *
- * Owns: starting the workers lazily (once), posting a job through the shared control block
+ * Owns: starting the workers (once: lazily on the first job, or early through `start`), posting a job through the shared control block
  * (Atomics.notify), doing the main thread's share, and waiting for the last chunk (Atomics.wait).
  * Workers are unref'd: they never keep the process alive. Knows nothing of what a job computes
  * beyond the control block layout (jobs.ts).
@@ -48,7 +48,10 @@ export class Pool {
     return Math.min(8, Math.max(1, availableParallelism()));
   }
 
-  private start(): void {
+  /** Starts the workers now (idempotent): their boot then overlaps whatever the caller does
+   *  before its first job. */
+  start(): void {
+    if (this.started) return;
     this.started = true;
     for (let t = 1; t < this.threads; t++) {
       const scratch = this.rt.heap.reserve(this.scratchBytes);

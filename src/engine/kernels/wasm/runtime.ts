@@ -30,6 +30,7 @@ export interface KernelExports {
   sumKeepMidF32(outer: number, mid: number, inner: number, x: number, out: number): void;
   copy2dF32(rows: number, n: number, x: number, rx: number, sx: number, out: number): void;
   heapBase(): number;
+  centreRowsF32(rows: number, d: number, src: number, mu: number, dst: number, norms: number): void;
 }
 
 export interface WasmRuntime {

@@ -3,3 +3,4 @@
 export { gemmChunk, scratchBytes, heapBase, KC, MC } from './gemm';
 export { unaryF32, binary2dF32, adamF32, sumKeepMidF32 } from './elementwise';
 export { im2colF32, col2imF32, copy2dF32, zeroBytes } from './conv';
+export { centreRowsF32 } from './centre';

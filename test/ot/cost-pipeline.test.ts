@@ -1,0 +1,156 @@
+// The blocked float32 cost path (src/ot/cost.ts) and the chunked .npy reader (src/ot/io/npy.ts):
+// cost entries against direct float64 sums for every block size (one row, three rows, the
+// default) on random, duplicated and offset-by-1000 sets, float32 and float64 inputs, both
+// orientations (n ≤ m and n > m), exact zeros for identical points; W1 from points on the
+// product path against POT (fixtures of test/fixtures/ot/make_fixtures.py); the reader's
+// values and errors across chunk boundaries; a process that starts the kernel threads and
+// never uses them still exits.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { Rng } from '../../src/engine/random.js';
+import { fastPathTuning, sqEuclideanCost, type Points } from '../../src/ot/cost.js';
+import { fastGemm } from '../../src/ot/gemm.js';
+import { w1 } from '../../src/ot/distances.js';
+import { readNpy } from '../../src/ot/io/npy.js';
+import { UserError } from '../../src/util/errors.js';
+
+const noFast = fastGemm === null ? 'the wasm product is unavailable here' : false;
+
+function withTuning<T>(t: Partial<typeof fastPathTuning>, f: () => T): T {
+  const saved = { ...fastPathTuning };
+  Object.assign(fastPathTuning, t);
+  try { return f(); } finally { Object.assign(fastPathTuning, saved); }
+}
+
+function directSq(x: Points, i: number, y: Points, j: number, d: number): number {
+  let s = 0;
+  for (let k = 0; k < d; k++) { const t = x[i * d + k] - y[j * d + k]; s += t * t; }
+  return s;
+}
+
+/** x (n×d) and y (m×d) in one of three flavours, with some rows of y equal to rows of x. */
+function sets(kind: 'random' | 'duplicated' | 'offset', n: number, m: number, d: number, seed: number): [Float32Array, Float32Array] {
+  const rng = new Rng(seed);
+  const x = new Float32Array(n * d), y = new Float32Array(m * d);
+  if (kind === 'duplicated') {
+    const pool = new Float32Array(5 * d);
+    rng.fillUniform(pool, -1, 1);
+    for (let i = 0; i < n; i++) { const r = rng.int(5); x.set(pool.subarray(r * d, r * d + d), i * d); }
+    for (let j = 0; j < m; j++) {
+      const r = rng.int(5);
+      y.set(pool.subarray(r * d, r * d + d), j * d);
+      if (j % 7 === 0) y[j * d + (j % d)] += 1e-3; // near duplicates
+    }
+  } else {
+    const shift = kind === 'offset' ? 1000 : 0;
+    for (let e = 0; e < x.length; e++) x[e] = shift + rng.uniform() * 2 - 1;
+    for (let e = 0; e < y.length; e++) y[e] = shift + rng.uniform() * 2 - 1;
+    for (let k = 0; k < d; k++) { y[2 * d + k] = x[k]; y[5 * d + k] = x[d + k] + (k === 1 ? 1e-3 : 0); }
+  }
+  return [x, y];
+}
+
+test('blocked float32 cost path: every block size matches direct float64 sums, exact zeros for identical rows', { skip: noFast }, () => {
+  const d = 40;
+  for (const kind of ['random', 'duplicated', 'offset'] as const) {
+    const [x32, y32] = sets(kind, 9, 70, d, kind.length);
+    for (const f64 of [false, true]) {
+      const x: Points = f64 ? Float64Array.from(x32) : x32, y: Points = f64 ? Float64Array.from(y32) : y32;
+      for (const [a, b, na, nb] of [[x, y, 9, 70], [y, x, 70, 9]] as const) {
+        const byBlock = [1, 3, 0].map((rows) => withTuning({ minMacs: 0, ...(rows > 0 ? { blockFloats: rows * d } : {}) },
+          () => sqEuclideanCost(a, na, b, nb, d)));
+        let zeros = 0;
+        for (const C of byBlock) {
+          let worst = 0;
+          for (let i = 0; i < na; i++) for (let j = 0; j < nb; j++) {
+            const want = directSq(a, i, b, j, d), got = C[i * nb + j];
+            if (want === 0) { assert.equal(got, 0, `${kind} identical rows ${i}, ${j}`); zeros++; }
+            else worst = Math.max(worst, Math.abs(got - want) / want);
+          }
+          assert.ok(worst < 1e-6, `${kind} f64=${f64} ${na}×${nb}: worst relative error ${worst}`);
+        }
+        assert.ok(zeros >= 3, `${kind}: the sets hold identical rows`);
+        for (let e = 0; e < byBlock[0].length; e++) {
+          const r = byBlock[2][e];
+          assert.ok(Math.abs(byBlock[0][e] - r) <= 1e-6 * r && Math.abs(byBlock[1][e] - r) <= 1e-6 * r, `${kind} entry ${e} depends on the block size`);
+        }
+      }
+    }
+  }
+});
+
+interface PointCase { n: number; m: number; d: number; x: number[]; y: number[]; w1: number }
+
+test('W1 from points on the float32 product path (one-row blocks too) matches POT to 1e-5 relative', { skip: noFast }, () => {
+  const fx = JSON.parse(readFileSync(new URL('../../../test/fixtures/ot/pot_fixtures.json', import.meta.url), 'utf8')) as { points: PointCase[] };
+  const cases = fx.points.filter((p) => p.d >= 8); // the product path needs d ≥ 8
+  assert.ok(cases.length >= 2);
+  for (const p of cases) {
+    for (const tuning of [{ minMacs: 0 }, { minMacs: 0, blockFloats: p.d }]) {
+      withTuning(tuning, () => {
+        for (const v of [w1(Float32Array.from(p.x), p.n, Float32Array.from(p.y), p.m, p.d).value,
+          w1(Float64Array.from(p.x), p.n, Float64Array.from(p.y), p.m, p.d).value,
+          w1(Float32Array.from(p.y), p.m, Float32Array.from(p.x), p.n, p.d).value]) {
+          assert.ok(Math.abs(v - p.w1) <= 1e-5 * p.w1, `${p.n}×${p.m}×${p.d}: ${v} vs POT ${p.w1}`);
+        }
+      });
+    }
+  }
+});
+
+function npyFile(dir: string, name: string, descr: string, shape: number[], body: Uint8Array, pad = 0, version = 1): string {
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}), }` + ' '.repeat(pad);
+  const pre = version === 1 ? 10 : 12;
+  while ((pre + header.length + 1) % 64 !== 0) header += ' ';
+  header += '\n';
+  const head = Buffer.alloc(pre);
+  head.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]);
+  if (version === 1) head.writeUInt16LE(header.length, 8); else head.writeUInt32LE(header.length, 8);
+  const path = join(dir, name);
+  writeFileSync(path, Buffer.concat([head, Buffer.from(header, 'latin1'), body]));
+  return path;
+}
+
+test('readNpy reads float32 files in chunks: values, long headers, short files, the first NaN by flat index', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'npy-chunks-'));
+  try {
+    const count = 700_001; // several 1 MiB chunks and a ragged end
+    const v = new Float32Array(count);
+    for (let k = 0; k < count; k++) v[k] = Math.sin(k) * 100;
+    const body = new Uint8Array(v.buffer);
+    for (const [pad, version] of [[0, 1], [5000, 2]]) {
+      const p = readNpy(npyFile(dir, `ok${version}.npy`, '<f4', [1, count], body, pad, version));
+      assert.equal(p.n, 1); assert.equal(p.w, count);
+      assert.deepEqual(p.data, v);
+    }
+    const viaAlloc = readNpy(join(dir, 'ok1.npy'), (n) => new Float32Array(n + 5).subarray(2, 2 + n));
+    assert.deepEqual(viaAlloc.data, v);
+    const bad = v.slice();
+    bad[600_000] = NaN; bad[650_000] = Infinity;
+    const badPath = npyFile(dir, 'bad.npy', '<f4', [7, 100_000], new Uint8Array(bad.buffer, 0, 700_000 * 4));
+    assert.throws(() => readNpy(badPath), (e: unknown) => e instanceof UserError && e.message.includes(badPath) && /flat index 600000\)/.test(e.message));
+    const inf = v.slice(0, 700_000); inf[262_144] = -Infinity; // the first value of the second chunk
+    const infPath = npyFile(dir, 'inf.npy', '<f4', [700_000, 1], new Uint8Array(inf.buffer));
+    assert.throws(() => readNpy(infPath), /flat index 262144\)/);
+    const shortPath = npyFile(dir, 'short.npy', '<f4', [2, count], body);
+    assert.throws(() => readNpy(shortPath), (e: unknown) => e instanceof UserError && /shorter than its shape/.test(e.message));
+    const f64 = Float64Array.from([1.5, -2, 3, 4]);
+    const p64 = readNpy(npyFile(dir, 'f64.npy', '<f8', [2, 2], new Uint8Array(f64.buffer)));
+    assert.deepEqual(Array.from(p64.data), [1.5, -2, 3, 4]);
+    assert.throws(() => readNpy(join(dir, 'missing.npy')), /no such file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a process that starts the kernel threads early and never uses them exits by itself', () => {
+  const gemm = new URL('../../src/ot/gemm.js', import.meta.url).href;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const g = await import(${JSON.stringify(gemm)}); g.prestartFastGemm(); console.log('started')`],
+    { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'started');
+});
