@@ -15,7 +15,7 @@ import { Rng } from '../../src/engine/random.js';
 import { fastPathTuning, sqEuclideanCost, type Points } from '../../src/ot/cost.js';
 import { fastGemm } from '../../src/ot/gemm.js';
 import { w1 } from '../../src/ot/distances.js';
-import { readNpy } from '../../src/ot/io/npy.js';
+import { readNpy, readNpyAsync, type NpyPoints } from '../../src/ot/io/npy.js';
 import { UserError } from '../../src/util/errors.js';
 
 const noFast = fastGemm === null ? 'the wasm product is unavailable here' : false;
@@ -115,33 +115,41 @@ function npyFile(dir: string, name: string, descr: string, shape: number[], body
   return path;
 }
 
-test('readNpy reads float32 files in chunks: values, long headers, short files, the first NaN by flat index', () => {
+test('readNpy and readNpyAsync read float32 files in chunks: values, long headers, short files, the first NaN by flat index', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'npy-chunks-'));
   try {
     const count = 700_001; // several 1 MiB chunks and a ragged end
     const v = new Float32Array(count);
     for (let k = 0; k < count; k++) v[k] = Math.sin(k) * 100;
     const body = new Uint8Array(v.buffer);
-    for (const [pad, version] of [[0, 1], [5000, 2]]) {
-      const p = readNpy(npyFile(dir, `ok${version}.npy`, '<f4', [1, count], body, pad, version));
-      assert.equal(p.n, 1); assert.equal(p.w, count);
-      assert.deepEqual(p.data, v);
-    }
-    const viaAlloc = readNpy(join(dir, 'ok1.npy'), (n) => new Float32Array(n + 5).subarray(2, 2 + n));
-    assert.deepEqual(viaAlloc.data, v);
-    const bad = v.slice();
-    bad[600_000] = NaN; bad[650_000] = Infinity;
-    const badPath = npyFile(dir, 'bad.npy', '<f4', [7, 100_000], new Uint8Array(bad.buffer, 0, 700_000 * 4));
-    assert.throws(() => readNpy(badPath), (e: unknown) => e instanceof UserError && e.message.includes(badPath) && /flat index 600000\)/.test(e.message));
+    const bad = v.slice(0, 700_000);
+    bad[600_000] = NaN; bad[650_000] = Infinity; bad[699_999] = NaN; // the lowest index is reported
     const inf = v.slice(0, 700_000); inf[262_144] = -Infinity; // the first value of the second chunk
-    const infPath = npyFile(dir, 'inf.npy', '<f4', [700_000, 1], new Uint8Array(inf.buffer));
-    assert.throws(() => readNpy(infPath), /flat index 262144\)/);
-    const shortPath = npyFile(dir, 'short.npy', '<f4', [2, count], body);
-    assert.throws(() => readNpy(shortPath), (e: unknown) => e instanceof UserError && /shorter than its shape/.test(e.message));
     const f64 = Float64Array.from([1.5, -2, 3, 4]);
-    const p64 = readNpy(npyFile(dir, 'f64.npy', '<f8', [2, 2], new Uint8Array(f64.buffer)));
-    assert.deepEqual(Array.from(p64.data), [1.5, -2, 3, 4]);
-    assert.throws(() => readNpy(join(dir, 'missing.npy')), /no such file/);
+    const files = {
+      ok1: npyFile(dir, 'ok1.npy', '<f4', [1, count], body),
+      ok2: npyFile(dir, 'ok2.npy', '<f4', [1, count], body, 5000, 2), // a header past the first read
+      bad: npyFile(dir, 'bad.npy', '<f4', [7, 100_000], new Uint8Array(bad.buffer)),
+      inf: npyFile(dir, 'inf.npy', '<f4', [700_000, 1], new Uint8Array(inf.buffer)),
+      short: npyFile(dir, 'short.npy', '<f4', [2, count], body),
+      f64: npyFile(dir, 'f64.npy', '<f8', [2, 2], new Uint8Array(f64.buffer)),
+    };
+    const readers: [string, (path: string, alloc?: (n: number) => Float32Array) => Promise<NpyPoints>][] = [
+      ['sync', async (path, alloc) => readNpy(path, alloc)], ['async', readNpyAsync]];
+    for (const [name, read] of readers) {
+      for (const path of [files.ok1, files.ok2]) {
+        const p = await read(path);
+        assert.equal(p.n, 1); assert.equal(p.w, count);
+        assert.deepEqual(p.data, v, `${name} ${path}`);
+      }
+      const viaAlloc = await read(files.ok1, (n) => new Float32Array(n + 5).subarray(2, 2 + n));
+      assert.deepEqual(viaAlloc.data, v);
+      await assert.rejects(read(files.bad), (e: unknown) => e instanceof UserError && e.message.includes(files.bad) && /flat index 600000\)/.test(e.message), name);
+      await assert.rejects(read(files.inf), /flat index 262144\)/);
+      await assert.rejects(read(files.short), (e: unknown) => e instanceof UserError && /shorter than its shape/.test(e.message));
+      assert.deepEqual(Array.from((await read(files.f64)).data), [1.5, -2, 3, 4]);
+      await assert.rejects(read(join(dir, 'missing.npy')), /no such file/);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,7 +12,7 @@ import { statSync } from 'node:fs';
 import { UserError } from '../../util/errors.js';
 import { Rng } from '../../engine/random.js';
 import { parseMetric } from '../metrics.js';
-import { readNpy, type NpyPoints } from './npy.js';
+import { readNpyAsync, type NpyPoints } from './npy.js';
 import { allocPoints } from '../gemm.js';
 
 export interface SetOptions {
@@ -29,7 +29,7 @@ export async function loadPointSet(path: string, opts: SetOptions = {}): Promise
   if (!isDir) {
     if (!path.endsWith('.npy')) throw new UserError(`${path} is neither a folder of images nor a .npy file`);
     // Without a limit, the set is read where the fast kernels use it in place (no copy).
-    const p = readNpy(path, opts.limitData === undefined ? allocPoints : undefined);
+    const p = await readNpyAsync(path, opts.limitData === undefined ? allocPoints : undefined);
     const limited = opts.limitData !== undefined && opts.limitData < p.n ? { ...p, n: opts.limitData, data: p.data.subarray(0, opts.limitData * p.c * p.h * p.w) } : p;
     return limited;
   }

@@ -7,7 +7,7 @@
  * float32. Errors are UserErrors naming the file.
  * Knows nothing of distances or training.
  */
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, read, readFileSync, readSync } from 'node:fs';
 import { UserError } from '../../util/errors.js';
 
 export interface NpyPoints {
@@ -31,10 +31,8 @@ export function readNpy(path: string, alloc?: (count: number) => Float32Array): 
   let fd: number;
   try { fd = openSync(path, 'r'); } catch (e) { throw cannotRead(path, e); }
   try {
-    const head = new Uint8Array(HEAD_PROBE);
-    const got = readAll(fd, head, 0, HEAD_PROBE, 0, path);
-    const h = parseHeader(head.subarray(0, got), path, true);
-    if (h === null || (h.descr !== '<f4' && h.descr !== '=f4')) {
+    const h = readHeader(fd, path);
+    if (h === null) {
       let buf: Buffer;
       try { buf = readFileSync(path); } catch (e) { throw cannotRead(path, e); }
       return parseNpy(buf, path);
@@ -50,6 +48,71 @@ export function readNpy(path: string, alloc?: (count: number) => Float32Array): 
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * readNpy without blocking, and faster for large float32 files: READ_LANES chunks are read at
+ * once on libuv's threads (page faults and copies on several cores) while this thread checks
+ * the chunks already read. Same values, errors and `alloc` as readNpy.
+ */
+export async function readNpyAsync(path: string, alloc?: (count: number) => Float32Array): Promise<NpyPoints> {
+  let fd: number;
+  try { fd = openSync(path, 'r'); } catch (e) { throw cannotRead(path, e); }
+  try {
+    const h = readHeader(fd, path);
+    if (h === null) {
+      let buf: Buffer;
+      try { buf = readFileSync(path); } catch (e) { throw cannotRead(path, e); }
+      return parseNpy(buf, path);
+    }
+    const data = alloc ? alloc(h.count) : new Float32Array(h.count);
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, h.count * 4);
+    let next = 0, bad = -1, short = false, failed = false;
+    const lane = async (): Promise<void> => {
+      while (!failed && next < bytes.length) {
+        const b0 = next, b1 = Math.min(bytes.length, b0 + CHUNK_BYTES);
+        next = b1;
+        let got: number;
+        try { got = await readAllAsync(fd, bytes, b0, b1 - b0, h.dataStart + b0); } catch (e) { failed = true; throw cannotRead(path, e); }
+        if (got < b1 - b0) { short = failed = true; return; }
+        const k = firstNonFinite(data, b0 / 4, b1 / 4);
+        if (k >= 0 && (bad < 0 || k < bad)) bad = k;
+      }
+    };
+    // Every lane settles before the file is closed, even when one fails.
+    const settled = await Promise.allSettled(Array.from({ length: READ_LANES }, lane));
+    for (const r of settled) if (r.status === 'rejected') throw r.reason;
+    if (short) throw new UserError(`${path} is shorter than its shape says`);
+    if (bad >= 0) throw nonFinite(path, bad);
+    return points(data, h.shape);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Chunks read at once by readNpyAsync (libuv runs four reads at a time by default). */
+const READ_LANES = 4;
+
+/** The header of a float32 file open as fd; null for any other kind (read whole instead). */
+function readHeader(fd: number, path: string): Header | null {
+  const head = new Uint8Array(HEAD_PROBE);
+  const got = readAll(fd, head, 0, HEAD_PROBE, 0, path);
+  const h = parseHeader(head.subarray(0, got), path, true);
+  return h !== null && (h.descr === '<f4' || h.descr === '=f4') ? h : null;
+}
+
+function readAllAsync(fd: number, buf: Uint8Array, off: number, len: number, pos: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let done = 0;
+    const step = (): void => {
+      read(fd, buf, off + done, len - done, pos + done, (err, r) => {
+        if (err) { reject(err); return; }
+        done += r;
+        if (r === 0 || done >= len) resolve(done); else step();
+      });
+    };
+    step();
+  });
 }
 
 /** Header bytes read first: enough for any header numpy writes (it pads them to 64 or 128). */
@@ -124,19 +187,27 @@ export function parseNpy(buf: Uint8Array, path = '<buffer>'): NpyPoints {
   return points(data, shape);
 }
 
-/** Throws naming the file and the first flat index in [q0, q1) holding a NaN or infinity.
- *  Called on chunks: a short function V8 optimises whole (a long loop runs on-stack-replaced
- *  code, several times slower). */
-function checkFinite(data: Float32Array, q0: number, q1: number, path: string): void {
+/** The first flat index in [q0, q1) holding a NaN or infinity, else −1. Called on chunks: a
+ *  short function V8 optimises whole (one long loop runs on-stack-replaced code, several
+ *  times slower). */
+function firstNonFinite(data: Float32Array, q0: number, q1: number): number {
   // NaN as soon as any value is NaN or infinite (four independent sums: no add chain).
   let p0 = 0, p1 = 0, p2 = 0, p3 = 0, q = q0;
   for (; q + 4 <= q1; q += 4) { p0 += data[q] * 0; p1 += data[q + 1] * 0; p2 += data[q + 2] * 0; p3 += data[q + 3] * 0; }
   for (; q < q1; q++) p0 += data[q] * 0;
-  if (p0 + p1 + p2 + p3 !== 0) {
-    let k = q0;
-    while (Number.isFinite(data[k])) k++;
-    throw new UserError(`${path} holds a NaN or infinite value (at flat index ${k})`);
-  }
+  if (p0 + p1 + p2 + p3 === 0) return -1;
+  let k = q0;
+  while (Number.isFinite(data[k])) k++;
+  return k;
+}
+
+function checkFinite(data: Float32Array, q0: number, q1: number, path: string): void {
+  const k = firstNonFinite(data, q0, q1);
+  if (k >= 0) throw nonFinite(path, k);
+}
+
+function nonFinite(path: string, k: number): UserError {
+  return new UserError(`${path} holds a NaN or infinite value (at flat index ${k})`);
 }
 
 function points(data: Float32Array, shape: number[]): NpyPoints {
