@@ -100,7 +100,7 @@ export function sqEuclideanCost(x: Points, n: number, y: Points, m: number, d: n
   checkShapes(x, n, y, m, d);
   const out = new Float64Array(n * m);
   if (fastGemm && n * m * d >= fastPathTuning.minMacs && d >= 8) {
-    fastSqEuclidean(x, n, y, m, d, out);
+    fastSqEuclidean(x, n, y, m, d, out, -1);
     return out;
   }
   sqEuclideanRows(x, y, m, d, rowSqNorms(x, n, d), rowSqNorms(y, m, d), 0, n, out);
@@ -119,9 +119,10 @@ export const fastPathTuning = { blockFloats: 1 << 21, maxBlockRows: 1 << 16, min
  * the centred float32 values, and every entry that is small next to its norms (where the
  * float32 round-off could matter: near and identical points) is recomputed directly in float64
  * from the original values, so identical points get exact zeros. The smaller set is centred
- * once; the larger one a block of rows at a time into one reused buffer.
+ * once; the larger one a block of rows at a time into one reused buffer. With rootFloor ≥ 0,
+ * out receives sqrt(max(squared distance, rootFloor)) instead of the squared distance.
  */
-function fastSqEuclidean(x: Points, n: number, y: Points, m: number, d: number, out: Float64Array): void {
+function fastSqEuclidean(x: Points, n: number, y: Points, m: number, d: number, out: Float64Array, rootFloor: number): void {
   const g = fastGemm!;
   const smallIsX = n <= m;
   const [sp, sr, lp, lr] = smallIsX ? [x, n, y, m] : [y, m, x, n];
@@ -170,7 +171,7 @@ function fastSqEuclidean(x: Points, n: number, y: Points, m: number, d: number, 
             const s = xi + ln[b0 + jj];
             let v = s - 2 * dots[r + jj];
             if (v < REFINE_FRACTION * s) v = refine(i, b0 + jj);
-            out[o + jj] = v > 0 ? v : 0;
+            out[o + jj] = rootFloor < 0 ? (v > 0 ? v : 0) : Math.sqrt(v > rootFloor ? v : rootFloor);
           }
         }
       } else {
@@ -182,7 +183,7 @@ function fastSqEuclidean(x: Points, n: number, y: Points, m: number, d: number, 
             const s = xi + sn[j];
             let v = s - 2 * dots[r + j];
             if (v < REFINE_FRACTION * s) v = refine(i, j);
-            out[o + j] = v > 0 ? v : 0;
+            out[o + j] = rootFloor < 0 ? (v > 0 ? v : 0) : Math.sqrt(v > rootFloor ? v : rootFloor);
           }
         }
       }
@@ -222,6 +223,12 @@ function directSq(x: Points, i: number, y: Points, j: number, d: number): number
  *  `floor` defaults to 1e-10 (SPEC §6); pass 0 for exact zeros between identical points. */
 export function euclideanCost(x: Points, n: number, y: Points, m: number, d: number,
   floor = SQ_DIST_FLOOR): Float64Array {
+  checkShapes(x, n, y, m, d);
+  if (fastGemm && n * m * d >= fastPathTuning.minMacs && d >= 8) {
+    const fast = new Float64Array(n * m);
+    fastSqEuclidean(x, n, y, m, d, fast, Math.max(0, floor)); // square roots taken as it fills
+    return fast;
+  }
   const out = sqEuclideanCost(x, n, y, m, d);
   for (let e = 0; e < out.length; e++) { const v = out[e]; out[e] = Math.sqrt(v > floor ? v : floor); }
   return out;

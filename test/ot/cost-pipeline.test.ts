@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Rng } from '../../src/engine/random.js';
-import { fastPathTuning, sqEuclideanCost, type Points } from '../../src/ot/cost.js';
+import { euclideanCost, fastPathTuning, sqEuclideanCost, SQ_DIST_FLOOR, type Points } from '../../src/ot/cost.js';
 import { fastGemm } from '../../src/ot/gemm.js';
 import { w1 } from '../../src/ot/distances.js';
 import { readNpy, readNpyAsync, type NpyPoints } from '../../src/ot/io/npy.js';
@@ -74,6 +74,13 @@ test('blocked float32 cost path: every block size matches direct float64 sums, e
           assert.ok(worst < 1e-6, `${kind} f64=${f64} ${na}×${nb}: worst relative error ${worst}`);
         }
         assert.ok(zeros >= 3, `${kind}: the sets hold identical rows`);
+        // euclideanCost takes the square roots while filling: sqrt(max(squared, floor)) exactly.
+        const [E0, E] = [0, SQ_DIST_FLOOR].map((floor) => withTuning({ minMacs: 0 }, () => euclideanCost(a, na, b, nb, d, floor)));
+        for (let e = 0; e < E.length; e++) {
+          const sq = byBlock[2][e];
+          assert.equal(E0[e], Math.sqrt(sq));
+          assert.equal(E[e], Math.sqrt(Math.max(sq, SQ_DIST_FLOOR)));
+        }
         for (let e = 0; e < byBlock[0].length; e++) {
           const r = byBlock[2][e];
           assert.ok(Math.abs(byBlock[0][e] - r) <= 1e-6 * r && Math.abs(byBlock[1][e] - r) <= 1e-6 * r, `${kind} entry ${e} depends on the block size`);
