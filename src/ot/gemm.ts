@@ -42,6 +42,8 @@ async function loadFastGemm(): Promise<FastGemm | null> {
       release: (a) => { if (k.release) k.release(a); },
       centreRows: (p, rows, d, mu, c, norms) => {
         if (rows === 0) return;
+        // A full memory hands out plain arrays: the kernel cannot reach those.
+        if (!heap.owns(c) || !heap.owns(mu)) { centreRowsJs(p, rows, d, mu, c, norms); return; }
         let src = p;
         if (!heap.owns(p)) { c.set(p.subarray(0, rows * d)); src = c; }
         const nb = heap.allocF32(2 * rows, false); // float64 norms, 64-byte aligned
@@ -56,6 +58,16 @@ async function loadFastGemm(): Promise<FastGemm | null> {
     };
   } catch {
     return null;
+  }
+}
+
+/** c = float32(p − mu) row by row, norms[i] = Σ c² in float64 (the kernel's fallback). */
+function centreRowsJs(p: Float32Array, rows: number, d: number, mu: Float32Array, c: Float32Array, norms: Float64Array): void {
+  for (let i = 0; i < rows; i++) {
+    const o = i * d;
+    let s = 0;
+    for (let k = 0; k < d; k++) { const r = Math.fround(p[o + k] - mu[k]); c[o + k] = r; s += r * r; }
+    norms[i] = s;
   }
 }
 

@@ -90,6 +90,32 @@ test('blocked float32 cost path: every block size matches direct float64 sums, e
   }
 });
 
+test('centreRows (the wasm kernel, and its fallback for plain arrays) gives float32(p − mu) and float64 norms', { skip: noFast }, () => {
+  const g = fastGemm!;
+  const rng = new Rng(3);
+  for (const d of [37, 64, 5]) { // ragged tails and whole 8-lane steps
+    const rows = 6;
+    const p = new Float32Array(rows * d), muPlain = new Float32Array(d);
+    for (let e = 0; e < p.length; e++) p[e] = rng.normal() * 10 + 3;
+    for (let k = 0; k < d; k++) muPlain[k] = rng.normal() + 3;
+    const want = new Float32Array(rows * d), wantNorms = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) for (let k = 0; k < d; k++) {
+      const r = Math.fround(p[i * d + k] - muPlain[k]);
+      want[i * d + k] = r; wantNorms[i] += r * r;
+    }
+    const mu = g.alloc(d); mu.set(muPlain);
+    const inHeap = g.alloc(rows * d), inPlace = g.alloc(rows * d);
+    inPlace.set(p);
+    for (const [c, src, m] of [[inHeap, p, mu], [inPlace, inPlace, mu], [new Float32Array(rows * d), p, muPlain]] as const) {
+      const norms = new Float64Array(rows);
+      g.centreRows(src, rows, d, m, c, norms);
+      assert.deepEqual(c, want);
+      for (let i = 0; i < rows; i++) assert.ok(Math.abs(norms[i] - wantNorms[i]) <= 1e-12 * wantNorms[i], `d=${d} row ${i}: ${norms[i]} vs ${wantNorms[i]}`);
+    }
+    g.release(inPlace); g.release(inHeap); g.release(mu);
+  }
+});
+
 interface PointCase { n: number; m: number; d: number; x: number[]; y: number[]; w1: number }
 
 test('W1 from points on the float32 product path (one-row blocks too) matches POT to 1e-5 relative', { skip: noFast }, () => {
