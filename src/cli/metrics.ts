@@ -43,9 +43,8 @@ export function register(program: Command): void {
       const names = listValue(f.metrics, DEFAULT_METRICS);
       if (names.length === 0) throw new UserError('--metrics was given no metric names');
       for (const n of names) parseMetric(n); // unknown names fail before any loading
-      // Every metric multiplies matrices: the product's worker threads boot while files load.
-      (await import('../ot/gemm.js')).prestartFastGemm();
-      const { loadPointSet, evaluateMetrics } = await import('../ot/io/load-set.js');
+      const { loadPointSet, evaluateMetrics, prestartFor } = await import('../ot/io/load-set.js');
+      prestartFor([a, b]); // large sets: the product's worker threads boot while files load
       const opts = { imSize: f.im_size, grayScale: f.gray_scale, centerCrop: f.center_crop, limitData: f.limit_data };
       const A = await loadPointSet(a, opts);
       const B = await loadPointSet(b, opts);

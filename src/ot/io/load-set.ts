@@ -13,7 +13,7 @@ import { UserError } from '../../util/errors.js';
 import { Rng } from '../../engine/random.js';
 import { parseMetric } from '../metrics.js';
 import { readNpyAsync, type NpyPoints } from './npy.js';
-import { allocPoints } from '../gemm.js';
+import { allocPoints, prestartFastGemm } from '../gemm.js';
 
 export interface SetOptions {
   /** Image side after resizing; undefined keeps the folder's own size (from its first image). */
@@ -21,6 +21,19 @@ export interface SetOptions {
   readonly grayScale?: boolean;
   readonly centerCrop?: number;
   readonly limitData?: number;
+}
+
+/** Sets from .npy files smaller than this do not start the product's threads early. */
+const PRESTART_MIN_BYTES = 4 << 20;
+
+/** Starts the matrix product's worker threads now when a set is large enough for products
+ *  that use them (a folder, or a .npy file of 4 MB or more), so they boot while files load;
+ *  small inputs do not pay for threads they never use. */
+export function prestartFor(paths: readonly string[]): void {
+  const large = paths.some((p) => {
+    try { const s = statSync(p); return s.isDirectory() || s.size >= PRESTART_MIN_BYTES; } catch { return false; }
+  });
+  if (large) prestartFastGemm();
 }
 
 export async function loadPointSet(path: string, opts: SetOptions = {}): Promise<NpyPoints> {
