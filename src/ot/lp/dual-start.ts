@@ -3,64 +3,148 @@
  * that assigning every large-side point to its best row (smallest M_ij − u_i) nearly meets the
  * row masses. Damped Jacobi ascent on the (concave) dual: in each sweep every row computes the
  * u_i that would give it exactly its own mass with the others held at their current values
- * (read off the "gaps" of the columns by selection), and moves half-way there. Each sweep reads
- * the cost matrix twice in memory order. It only needs to be good, not exact: the exact solver
- * corrects what is left.
+ * (the c-th smallest "gap" of the columns, found by sampled selection),
+ * and moves half-way there. It only needs to be good, not exact: the exact solver corrects
+ * what is left. Also returns, for the potentials it ends with, every column's best row and its
+ * margin over the second best, which the exact solver uses to leave most columns alone.
  *
- * Owns: that heuristic. Knows nothing else.
+ * Owns: that heuristic and the best/second-best scan. Knows nothing else.
  */
 
 const DEBUG = !!process.env.DISCRETE_GANS_OT_DEBUG;
 
-/** C(i, j) = M[i·rs + j·cs] for i < K, j < N; sup (K), dem (N, uniform) masses. Returns u (K). */
+export interface BalancedStart {
+  /** Potentials of the K small-side points. */
+  readonly u: Float64Array;
+  /** Per column: the row minimising M_ij − u_i (lowest index on ties). */
+  readonly bestRow: Int32Array;
+  /** Per column: the smallest M_ij − u_i. */
+  readonly bestVal: Float64Array;
+  /** Per column: second-smallest minus smallest M_ij − u_i (≥ 0; Infinity when K = 1). */
+  readonly margin: Float64Array;
+}
+
+/** Columns per block of the best/second-best scan (keeps its three arrays in cache). */
+const BLOCK = 4096;
+
+/**
+ * C(i, j) = M[i·rs + j·cs] for i < K, j < N; sup (K) and dem (N) masses. With `sweeps` > 0
+ * (only meaningful for uniform dem) the potentials are balanced, stopping early once every
+ * row's load is within `tolerance` (relative) of its mass; with 0 they stay at zero.
+ */
 export function balancingPotentials(M: Float64Array, K: number, N: number, rs: number, cs: number,
-  sup: Float64Array, dem: Float64Array, sweeps = 8): Float64Array {
+  sup: Float64Array, dem: Float64Array, sweeps = 8, tolerance = 0.01): BalancedStart {
   const u = new Float64Array(K);
-  if (K < 2) return u;
   const bestVal = new Float64Array(N), secVal = new Float64Array(N);
   const bestRow = new Int32Array(N);
-  const gap = new Float64Array(N);
-  const target = new Float64Array(K);
+  if (K < 2) {
+    for (let j = 0; j < N; j++) bestVal[j] = M[j * cs];
+    return { u, bestRow, bestVal, margin: secVal.fill(Infinity) };
+  }
   const unit = dem[0];
-  for (let sweep = 0; sweep < sweeps; sweep++) {
-    bestVal.fill(Infinity); secVal.fill(Infinity); bestRow.fill(-1);
+  const load = new Float64Array(K);
+  const target = new Float64Array(K);
+  const gap = new Float64Array(N), buf = new Float64Array(N), pair = new Float64Array(2);
+  for (let sweep = 0; ; sweep++) {
+    bestScan(M, K, N, rs, cs, u, bestVal, secVal, bestRow);
+    if (sweep >= sweeps) break;
+    load.fill(0);
+    for (let j = 0; j < N; j++) load[bestRow[j]] += unit;
+    let worst = 0;
+    for (let i = 0; i < K; i++) worst = Math.max(worst, Math.abs(load[i] - sup[i]) / sup[i]);
+    if (DEBUG) console.error('balance sweep', sweep, worst.toFixed(4), performance.now().toFixed(0));
+    if (worst < tolerance) break;
+    for (let i = 0; i < K; i++) {
+      // Row i wins column j iff gap_j = M_ij − (best other row's value) < u_i; it wants c
+      // columns, so its target lies between the c-th and (c+1)-th smallest gaps.
+      let c = Math.floor(sup[i] / unit + 1e-9);
+      if (c >= N) c = N - 1;
+      const o = i * rs;
+      for (let j = 0; j < N; j++) gap[j] = M[o + j * cs] - (bestRow[j] === i ? secVal[j] : bestVal[j]);
+      orderPair(gap, N, c, buf, pair);
+      const lo = pair[0], hi = pair[1];
+      target[i] = c > 0 ? (lo + hi) / 2 : hi - Math.abs(hi) * 1e-9 - 1e-12;
+    }
+    for (let i = 0; i < K; i++) if (Number.isFinite(target[i])) u[i] += 0.5 * (target[i] - u[i]);
+  }
+  for (let j = 0; j < N; j++) secVal[j] -= bestVal[j];
+  return { u, bestRow, bestVal, margin: secVal };
+}
+
+/** Best and second-best M_ij − u_i of every column, and the best row (lowest index on ties). */
+function bestScan(M: Float64Array, K: number, N: number, rs: number, cs: number, u: Float64Array,
+  bestVal: Float64Array, secVal: Float64Array, bestRow: Int32Array): void {
+  bestVal.fill(Infinity); secVal.fill(Infinity); bestRow.fill(0);
+  const block = cs === 1 ? BLOCK : 64;
+  for (let j0 = 0; j0 < N; j0 += block) {
+    const j1 = Math.min(N, j0 + block);
     for (let i = 0; i < K; i++) {
       const o = i * rs, ui = u[i];
-      for (let j = 0; j < N; j++) {
+      for (let j = j0; j < j1; j++) {
         const v = M[o + j * cs] - ui;
         if (v < secVal[j]) {
           if (v < bestVal[j]) { secVal[j] = bestVal[j]; bestVal[j] = v; bestRow[j] = i; } else secVal[j] = v;
         }
       }
     }
-    let worst = 0;
-    for (let i = 0; i < K; i++) {
-      const o = i * rs;
-      let load = 0;
-      for (let j = 0; j < N; j++) {
-        const mine = bestRow[j] === i;
-        if (mine) load += unit;
-        gap[j] = M[o + j * cs] - (mine ? secVal[j] : bestVal[j]); // row i wins j iff gap < u_i
-      }
-      worst = Math.max(worst, Math.abs(load - sup[i]) / sup[i]);
-      let c = Math.floor(sup[i] / unit + 1e-9);
-      if (c >= N) c = N - 1;
-      select(gap, c);
-      const hi = gap[c];
-      let lo = -Infinity;
-      for (let k = 0; k < c; k++) if (gap[k] > lo) lo = gap[k];
-      target[i] = c > 0 ? (lo + hi) / 2 : hi - Math.abs(hi) * 1e-9 - 1e-12;
-    }
-    if (DEBUG) console.error('balance sweep', sweep, worst.toFixed(4), performance.now().toFixed(0));
-    if (worst < 0.01) break;
-    for (let i = 0; i < K; i++) if (Number.isFinite(target[i])) u[i] += 0.5 * (target[i] - u[i]);
   }
-  return u;
 }
 
-/** Partially order a so that a[k] is the k-th smallest, smaller ones before it (Hoare). */
-function select(a: Float64Array, k: number): void {
-  let lo = 0, hi = a.length - 1;
+/**
+ * pair ← the (c−1)-th and c-th smallest of a[0..len) (−Infinity for the first when c = 0), by
+ * Floyd–Rivest style sampling: pivots around rank c from every 16th value, one pass keeping
+ * what falls between them in buf, and a selection there. a is left as is.
+ */
+export function orderPair(a: Float64Array, len: number, c: number, buf: Float64Array, pair: Float64Array): void {
+  const STRIDE = 16;
+  const S = Math.floor(len / STRIDE);
+  if (S >= 64) {
+    for (let s = 0; s < S; s++) buf[s] = a[s * STRIDE];
+    const r = (c * S) / len, d = 3 * Math.sqrt(r + 1) + 8;
+    const rl = Math.floor(r - d), rh = Math.ceil(r + d);
+    let plo = -Infinity, phi = Infinity;
+    if (rh < S) { select(buf, rh, S); phi = buf[rh]; }
+    if (rl >= 0) { select(buf, rl, rh < S ? rh + 1 : S); plo = buf[rl]; }
+    let below = 0, maxBelow = -Infinity, kept = 0;
+    for (let j = 0; j < len; j++) {
+      const g = a[j];
+      if (g < plo) { below++; if (g > maxBelow) maxBelow = g; } else if (g <= phi) buf[kept++] = g;
+    }
+    const k = c - below;
+    if (k >= 0 && k < kept) {
+      select(buf, k, kept);
+      pair[1] = buf[k];
+      let lo = maxBelow;
+      for (let t = 0; t < k; t++) if (buf[t] > lo) lo = buf[t];
+      pair[0] = c > 0 ? lo : -Infinity;
+      return;
+    }
+  }
+  buf.set(a.subarray(0, len));
+  select(buf, c, len);
+  pair[1] = buf[c];
+  let lo = -Infinity;
+  for (let t = 0; t < c; t++) if (buf[t] > lo) lo = buf[t];
+  pair[0] = lo;
+}
+
+/** Per column, the smallest M_ij − u_i and its row (lowest index on ties). */
+export function bestRows(M: Float64Array, K: number, N: number, rs: number, cs: number, u: Float64Array,
+  bestVal: Float64Array, bestRow: Int32Array): void {
+  bestVal.fill(Infinity); bestRow.fill(0);
+  const block = cs === 1 ? BLOCK : 64;
+  for (let j0 = 0; j0 < N; j0 += block) {
+    const j1 = Math.min(N, j0 + block);
+    for (let i = 0; i < K; i++) {
+      const o = i * rs, ui = u[i];
+      for (let j = j0; j < j1; j++) { const v = M[o + j * cs] - ui; if (v < bestVal[j]) { bestVal[j] = v; bestRow[j] = i; } }
+    }
+  }
+}
+
+/** Partially order a[0..len) so that a[k] is the k-th smallest, smaller ones before it (Hoare). */
+export function select(a: Float64Array, k: number, len = a.length): void {
+  let lo = 0, hi = len - 1;
   while (hi > lo) {
     const mid = (lo + hi) >> 1;
     let p = a[mid];
