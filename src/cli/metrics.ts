@@ -43,12 +43,9 @@ export function register(program: Command): void {
       const names = listValue(f.metrics, DEFAULT_METRICS);
       if (names.length === 0) throw new UserError('--metrics was given no metric names');
       for (const n of names) parseMetric(n); // unknown names fail before any loading
-      const { loadPointSet, evaluateMetrics, prestartFor } = await import('../ot/io/load-set.js');
-      prestartFor([a, b]); // large sets: the product's worker threads boot while files load
+      const { evaluateMetricFiles } = await import('../ot/io/load-set.js');
       const opts = { imSize: f.im_size, grayScale: f.gray_scale, centerCrop: f.center_crop, limitData: f.limit_data };
-      const A = await loadPointSet(a, opts);
-      const B = await loadPointSet(b, opts);
-      const values = evaluateMetrics(names, A, B, f.seed, [a, b]);
+      const values = await evaluateMetricFiles(names, a, b, opts, f.seed);
       if (f.json) {
         const out: Record<string, number> = {};
         names.forEach((n, i) => { out[n] = values[i]; });

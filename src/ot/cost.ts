@@ -99,7 +99,7 @@ function put(out: Float64Array, r: number, xi: number, yn: Float64Array, j: numb
 export function sqEuclideanCost(x: Points, n: number, y: Points, m: number, d: number): Float64Array {
   checkShapes(x, n, y, m, d);
   const out = new Float64Array(n * m);
-  if (fastGemm && n * m * d >= fastPathTuning.minMacs && d >= 8) {
+  if (fastPathApplies(n, m, d)) {
     fastSqEuclidean(x, n, y, m, d, out, -1);
     return out;
   }
@@ -113,6 +113,43 @@ export function sqEuclideanCost(x: Points, n: number, y: Points, m: number, d: n
  *  the smallest n·m·d that takes the path. Results must not depend on either. */
 export const fastPathTuning = { blockFloats: 1 << 21, maxBlockRows: 1 << 16, minMacs: FAST_MIN_MACS };
 
+/** The rows of the larger set a block at a time: raw values (float32 or float64), row-major.
+ *  `read` is called with consecutive blocks from row 0; what it returns may be overwritten by
+ *  the next call. Lets the larger set stream from a file instead of living in memory. */
+export interface RowBlocks {
+  readonly rows: number;
+  read(b0: number, b1: number): Points;
+}
+
+/** Whether euclideanCost takes the float32 product path for these sizes (the path
+ *  euclideanCostFromBlocks needs). */
+export function fastPathApplies(n: number, m: number, d: number): boolean {
+  return fastGemm !== null && n * m * d >= fastPathTuning.minMacs && d >= 8;
+}
+
+/**
+ * euclideanCost(x, n, y, m, d, floor) where the larger set (the one with more rows) comes as
+ * blocks, read once in order: `small` holds the smaller set, `smallIsX` says whether it is x
+ * (the rows of the result) or y. Same entries as euclideanCost; needs fastPathApplies.
+ */
+export function euclideanCostFromBlocks(small: Points, smallRows: number, large: RowBlocks, d: number,
+  smallIsX: boolean, floor = SQ_DIST_FLOOR): Float64Array {
+  if (small.length < smallRows * d) throw new Error(`cost: the smaller set holds ${small.length} values, fewer than ${smallRows}×${d}`);
+  const [n, m] = smallIsX ? [smallRows, large.rows] : [large.rows, smallRows];
+  if (!fastPathApplies(n, m, d)) throw new Error(`cost: ${n}×${m}×${d} does not take the float32 product path`);
+  const out = new Float64Array(n * m);
+  fastCore(small, smallRows, large, null, d, smallIsX, out, Math.max(0, floor));
+  return out;
+}
+
+/** The float32 product path on two sets in memory (see fastCore). */
+function fastSqEuclidean(x: Points, n: number, y: Points, m: number, d: number, out: Float64Array, rootFloor: number): void {
+  const smallIsX = n <= m;
+  const [sp, sr, lp, lr] = smallIsX ? [x, n, y, m] : [y, m, x, n];
+  const blocks: RowBlocks = { rows: lr, read: (b0, b1) => lp.subarray(b0 * d, b1 * d) };
+  fastCore(sp, sr, blocks, lp, d, smallIsX, out, rootFloor);
+}
+
 /**
  * The float32 product path: both sets are centred on the smaller set's mean (in float64, then
  * rounded to float32), dot products come from the engine's product, norms are float64 sums of
@@ -121,11 +158,14 @@ export const fastPathTuning = { blockFloats: 1 << 21, maxBlockRows: 1 << 16, min
  * from the original values, so identical points get exact zeros. The smaller set is centred
  * once; the larger one a block of rows at a time into one reused buffer. With rootFloor ≥ 0,
  * out receives sqrt(max(squared distance, rootFloor)) instead of the squared distance.
+ * `whole` is the whole larger set when in memory (row classes then span it), else null
+ * (classes per block).
  */
-function fastSqEuclidean(x: Points, n: number, y: Points, m: number, d: number, out: Float64Array, rootFloor: number): void {
+function fastCore(sp: Points, sr: number, large: RowBlocks, whole: Points | null, d: number, smallIsX: boolean,
+  out: Float64Array, rootFloor: number): void {
   const g = fastGemm!;
-  const smallIsX = n <= m;
-  const [sp, sr, lp, lr] = smallIsX ? [x, n, y, m] : [y, m, x, n];
+  const lr = large.rows;
+  const m = smallIsX ? lr : sr; // columns of out
   // Centre on the mean of the smaller set: any centre is exact (the refinement below repairs
   // round-off), this one puts the small set near the origin and costs a pass over few rows.
   const mu = new Float64Array(d);
@@ -138,51 +178,60 @@ function fastSqEuclidean(x: Points, n: number, y: Points, m: number, d: number, 
   const sc = g.alloc(sr * d), lc = g.alloc(rowsPer * d), dots = g.alloc(rowsPer * sr);
   // Recomputing an entry costs d operations. Once more than n + m entries needed it (as many
   // operations as hashing every row), group identical rows and recompute each distinct pair
-  // once, when the distinct pairs are few enough for a cache (at most n·m/8 of them).
+  // once, when the distinct pairs are few enough for a cache (at most n·m/8 of them). A larger
+  // set that streams is grouped block by block (pairs then recomputed once per block).
   let refines = 0;
-  let dedupe: { cx: RowClasses; cy: RowClasses; cache: Float64Array } | null | undefined;
-  const refine = (i: number, j: number): number => {
-    if (dedupe === undefined && ++refines > n + m) {
-      const cx = rowClasses(x, n, d), cy = rowClasses(y, m, d);
-      dedupe = cx.count * cy.count <= (n * m) / 8 ? { cx, cy, cache: new Float64Array(cx.count * cy.count).fill(-1) } : null;
+  let cs: RowClasses | undefined;
+  let groups: { cl: RowClasses; src: Points; base: number; cache: Float64Array } | null | undefined;
+  let groupsFor = -1;
+  const refine = (s: number, l: number, raw: Points, b0: number): number => {
+    if (cs === undefined) {
+      if (++refines <= sr + lr) return directSq(sp, s, raw, l - b0, d);
+      cs = rowClasses(sp, sr, d);
     }
-    if (!dedupe) return directSq(x, i, y, j, d);
-    const a = dedupe.cx.cls[i], b = dedupe.cy.cls[j], e = a * dedupe.cy.count + b;
-    let v = dedupe.cache[e];
-    if (v < 0) { v = directSq(x, dedupe.cx.rep[a], y, dedupe.cy.rep[b], d); dedupe.cache[e] = v; }
+    if (groups === undefined || (whole === null && groupsFor !== b0)) {
+      const src = whole ?? raw, rows = src.length / d;
+      const cl = rowClasses(src, rows, d);
+      groups = cs.count * cl.count <= (sr * rows) / 8 ? { cl, src, base: whole ? 0 : b0, cache: new Float64Array(cs.count * cl.count).fill(-1) } : null;
+      groupsFor = b0;
+    }
+    if (groups === null) return directSq(sp, s, raw, l - b0, d);
+    const a = cs.cls[s], b = groups.cl.cls[l - groups.base], e = a * groups.cl.count + b;
+    let v = groups.cache[e];
+    if (v < 0) { v = directSq(sp, cs.rep[a], groups.src, groups.cl.rep[b], d); groups.cache[e] = v; }
     return v;
   };
-  const centre = (p: Points, r0: number, r1: number, c: Float32Array, norms: Float64Array): void => {
-    if (p instanceof Float32Array) g.centreRows(p.subarray(r0 * d, r1 * d), r1 - r0, d, mu32, c, norms.subarray(r0, r1));
-    else centreF64(p, r0, r1, d, mu, c, norms);
+  const centre = (p: Points, rows: number, c: Float32Array, norms: Float64Array): void => {
+    if (p instanceof Float32Array) g.centreRows(p, rows, d, mu32, c, norms); else centreF64(p, rows, d, mu, c, norms);
   };
   try {
     for (let k = 0; k < d; k++) mu32[k] = mu[k]; // the centre itself is arbitrary; only its use must be consistent
-    centre(sp, 0, sr, sc, sn);
+    centre(sp, sr, sc, sn);
     for (let b0 = 0; b0 < lr; b0 += rowsPer) {
       const b1 = Math.min(lr, b0 + rowsPer), bw = b1 - b0;
-      centre(lp, b0, b1, lc, ln);
+      const raw = large.read(b0, b1);
+      centre(raw, bw, lc, ln.subarray(b0, b1));
       if (smallIsX) {
         // dots (n×bw) = x̃ · ỹ_blockᵀ: columns b0..b1 of every row of out.
-        g.gemm(false, true, n, bw, d, sc, lc, dots, false);
-        for (let i = 0; i < n; i++) {
+        g.gemm(false, true, sr, bw, d, sc, lc, dots, false);
+        for (let i = 0; i < sr; i++) {
           const xi = sn[i], r = i * bw, o = i * m + b0;
           for (let jj = 0; jj < bw; jj++) {
             const s = xi + ln[b0 + jj];
             let v = s - 2 * dots[r + jj];
-            if (v < REFINE_FRACTION * s) v = refine(i, b0 + jj);
+            if (v < REFINE_FRACTION * s) v = refine(i, b0 + jj, raw, b0);
             out[o + jj] = rootFloor < 0 ? (v > 0 ? v : 0) : Math.sqrt(v > rootFloor ? v : rootFloor);
           }
         }
       } else {
         // dots (bw×m) = x̃_block · ỹᵀ: rows b0..b1 of out.
-        g.gemm(false, true, bw, m, d, lc, sc, dots, false);
+        g.gemm(false, true, bw, sr, d, lc, sc, dots, false);
         for (let ii = 0; ii < bw; ii++) {
           const i = b0 + ii, xi = ln[i], r = ii * m, o = i * m;
           for (let j = 0; j < m; j++) {
             const s = xi + sn[j];
             let v = s - 2 * dots[r + j];
-            if (v < REFINE_FRACTION * s) v = refine(i, j);
+            if (v < REFINE_FRACTION * s) v = refine(j, i, raw, b0);
             out[o + j] = rootFloor < 0 ? (v > 0 ? v : 0) : Math.sqrt(v > rootFloor ? v : rootFloor);
           }
         }
@@ -193,13 +242,13 @@ function fastSqEuclidean(x: Points, n: number, y: Points, m: number, d: number, 
   }
 }
 
-/** c = float32(p − mu) for rows [r0, r1) of p (into c from its start), with norms[i] = Σ c²
- *  (float64) in the same pass. */
-function centreF64(p: Float64Array, r0: number, r1: number, d: number, mu: Float64Array, c: Float32Array, norms: Float64Array): void {
-  for (let i = r0; i < r1; i++) {
-    const o = i * d, q = (i - r0) * d;
+/** c = float32(p − mu) for the first `rows` rows of p, with norms[i] = Σ c² (float64) in the
+ *  same pass. */
+function centreF64(p: Float64Array, rows: number, d: number, mu: Float64Array, c: Float32Array, norms: Float64Array): void {
+  for (let i = 0; i < rows; i++) {
+    const o = i * d;
     let s = 0;
-    for (let k = 0; k < d; k++) { const r = Math.fround(p[o + k] - mu[k]); c[q + k] = r; s += r * r; }
+    for (let k = 0; k < d; k++) { const r = Math.fround(p[o + k] - mu[k]); c[o + k] = r; s += r * r; }
     norms[i] = s;
   }
 }
@@ -224,7 +273,7 @@ function directSq(x: Points, i: number, y: Points, j: number, d: number): number
 export function euclideanCost(x: Points, n: number, y: Points, m: number, d: number,
   floor = SQ_DIST_FLOOR): Float64Array {
   checkShapes(x, n, y, m, d);
-  if (fastGemm && n * m * d >= fastPathTuning.minMacs && d >= 8) {
+  if (fastPathApplies(n, m, d)) {
     const fast = new Float64Array(n * m);
     fastSqEuclidean(x, n, y, m, d, fast, Math.max(0, floor)); // square roots taken as it fills
     return fast;

@@ -4,7 +4,7 @@
 // orientations (n ≤ m and n > m), exact zeros for identical points; W1 from points on the
 // product path against POT (fixtures of test/fixtures/ot/make_fixtures.py); the reader's
 // values and errors across chunk boundaries; a process that starts the kernel threads and
-// never uses them still exits.
+// never uses them still exits; exact W1 streaming the larger file against a float64 solve.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,11 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Rng } from '../../src/engine/random.js';
-import { euclideanCost, fastPathTuning, sqEuclideanCost, SQ_DIST_FLOOR, type Points } from '../../src/ot/cost.js';
+import { euclideanCost, euclideanCostFromBlocks, fastPathTuning, sqEuclideanCost, SQ_DIST_FLOOR, type Points } from '../../src/ot/cost.js';
 import { fastGemm } from '../../src/ot/gemm.js';
 import { w1 } from '../../src/ot/distances.js';
 import { readNpy, readNpyAsync, type NpyPoints } from '../../src/ot/io/npy.js';
 import { UserError } from '../../src/util/errors.js';
+import { emd } from '../../src/ot/lp/emd.js';
+import { allExactW1, streamedExactW1 } from '../../src/ot/io/streamed-w1.js';
 
 const noFast = fastGemm === null ? 'the wasm product is unavailable here' : false;
 
@@ -26,6 +28,12 @@ function withTuning<T>(t: Partial<typeof fastPathTuning>, f: () => T): T {
   try { return f(); } finally { Object.assign(fastPathTuning, saved); }
 }
 
+async function withTuningAsync<T>(t: Partial<typeof fastPathTuning>, f: () => Promise<T>): Promise<T> {
+  const saved = { ...fastPathTuning };
+  Object.assign(fastPathTuning, t);
+  try { return await f(); } finally { Object.assign(fastPathTuning, saved); }
+}
+
 function directSq(x: Points, i: number, y: Points, j: number, d: number): number {
   let s = 0;
   for (let k = 0; k < d; k++) { const t = x[i * d + k] - y[j * d + k]; s += t * t; }
@@ -33,17 +41,17 @@ function directSq(x: Points, i: number, y: Points, j: number, d: number): number
 }
 
 /** x (n×d) and y (m×d) in one of three flavours, with some rows of y equal to rows of x. */
-function sets(kind: 'random' | 'duplicated' | 'offset', n: number, m: number, d: number, seed: number): [Float32Array, Float32Array] {
+function sets(kind: 'random' | 'duplicated' | 'offset', n: number, m: number, d: number, seed: number, poolRows = 5): [Float32Array, Float32Array] {
   const rng = new Rng(seed);
   const x = new Float32Array(n * d), y = new Float32Array(m * d);
   if (kind === 'duplicated') {
-    const pool = new Float32Array(5 * d);
+    const pool = new Float32Array(poolRows * d);
     rng.fillUniform(pool, -1, 1);
-    for (let i = 0; i < n; i++) { const r = rng.int(5); x.set(pool.subarray(r * d, r * d + d), i * d); }
+    for (let i = 0; i < n; i++) { const r = rng.int(poolRows); x.set(pool.subarray(r * d, r * d + d), i * d); }
     for (let j = 0; j < m; j++) {
-      const r = rng.int(5);
+      const r = rng.int(poolRows);
       y.set(pool.subarray(r * d, r * d + d), j * d);
-      if (j % 7 === 0) y[j * d + (j % d)] += 1e-3; // near duplicates
+      if (j % 7 === 0) y[j * d + (j % d)] += 0.05; // near duplicates (recomputed in float64)
     }
   } else {
     const shift = kind === 'offset' ? 1000 : 0;
@@ -74,6 +82,19 @@ test('blocked float32 cost path: every block size matches direct float64 sums, e
           assert.ok(worst < 1e-6, `${kind} f64=${f64} ${na}×${nb}: worst relative error ${worst}`);
         }
         assert.ok(zeros >= 3, `${kind}: the sets hold identical rows`);
+        // The larger set as blocks copied into one reused buffer (as a file streams): every
+        // entry against the direct float64 distance, grouping of identical rows block by block.
+        const [sp, sr, lp, lr] = na <= nb ? [a, na, b, nb] : [b, nb, a, na];
+        for (const rows of [1, 7]) {
+          const buf = new Float32Array(rows * d);
+          const blocks = { rows: lr, read: (b0: number, b1: number) => { const v = buf.subarray(0, (b1 - b0) * d); v.set(lp.subarray(b0 * d, b1 * d)); return v; } };
+          const S = withTuning({ minMacs: 0, blockFloats: rows * d }, () => euclideanCostFromBlocks(sp, sr, blocks, d, na <= nb));
+          if (lp instanceof Float64Array) continue; // blocks of float32 only come from files
+          for (let i = 0; i < na; i++) for (let j = 0; j < nb; j++) {
+            const want = Math.sqrt(Math.max(directSq(a, i, b, j, d), SQ_DIST_FLOOR)), got = S[i * nb + j];
+            assert.ok(Math.abs(got - want) <= 1e-6 * want, `${kind} blocks of ${rows}: entry ${i}, ${j}: ${got} vs ${want}`);
+          }
+        }
         // euclideanCost takes the square roots while filling: sqrt(max(squared, floor)) exactly.
         const [E0, E] = [0, SQ_DIST_FLOOR].map((floor) => withTuning({ minMacs: 0 }, () => euclideanCost(a, na, b, nb, d, floor)));
         for (let e = 0; e < E.length; e++) {
@@ -183,6 +204,69 @@ test('readNpy and readNpyAsync read float32 files in chunks: values, long header
       assert.deepEqual(Array.from((await read(files.f64)).data), [1.5, -2, 3, 4]);
       await assert.rejects(read(join(dir, 'missing.npy')), /no such file/);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cost from blocks of the larger set groups identical rows block by block: every entry matches direct float64 sums', { skip: noFast }, () => {
+  const d = 24, n = 16, m = 400;
+  const [x, y] = sets('duplicated', n, m, d, 21, 3); // few classes: grouping within each block pays
+  for (const [a, b, na, nb] of [[x, y, n, m], [y, x, m, n]] as const) {
+    for (const rows of [100, 1]) {
+      const buf = new Float32Array(rows * d);
+      const blocks = { rows: m, read: (b0: number, b1: number) => { const v = buf.subarray(0, (b1 - b0) * d); v.set(y.subarray(b0 * d, b1 * d)); return v; } };
+      const C = withTuning({ minMacs: 0, blockFloats: rows * d }, () => euclideanCostFromBlocks(x, n, blocks, d, na === n, 0));
+      let zeros = 0;
+      for (let i = 0; i < na; i++) for (let j = 0; j < nb; j++) {
+        const want = Math.sqrt(directSq(a, i, b, j, d)), got = C[i * nb + j];
+        if (want === 0) { assert.equal(got, 0); zeros++; } else assert.ok(Math.abs(got - want) <= 1e-6 * want, `blocks of ${rows}: entry ${i}, ${j}: ${got} vs ${want}`);
+      }
+      assert.ok(zeros > n + m, 'enough identical pairs to start grouping');
+    }
+  }
+});
+
+function bruteW1(x: Float32Array, n: number, y: Float32Array, m: number, d: number): number {
+  const C = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) C[i * m + j] = Math.sqrt(Math.max(directSq(x, i, y, j, d), SQ_DIST_FLOOR));
+  return emd(n, m, C).cost;
+}
+
+test('exact W1 streaming the larger .npy file in blocks equals W1 of a float64 cost matrix; errors name the file', { skip: noFast }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'npy-stream-'));
+  try {
+    const d = 40;
+    for (const kind of ['duplicated', 'offset'] as const) {
+      const [x, y] = sets(kind, 9, 300, d, 11);
+      const want = bruteW1(x, 9, y, 300, d);
+      const px = npyFile(dir, `x-${kind}.npy`, '<f4', [9, 4, 10], new Uint8Array(x.buffer));
+      const py = npyFile(dir, `y-${kind}.npy`, '<f4', [300, 4, 10], new Uint8Array(y.buffer));
+      for (const rows of [1, 7, 0]) { // one-row blocks, ragged blocks, the default
+        const tuning = { minMacs: 0, ...(rows > 0 ? { blockFloats: rows * d } : {}) };
+        const ab = await withTuningAsync(tuning, () => streamedExactW1(px, py, 0));
+        const ba = await withTuningAsync(tuning, () => streamedExactW1(py, px, 0));
+        assert.ok(ab !== null && ba !== null);
+        assert.ok(Math.abs(ab - want) <= 1e-6 * want && Math.abs(ba - want) <= 1e-6 * want, `${kind} rows=${rows}: ${ab}, ${ba} vs ${want}`);
+      }
+    }
+    const [x, y] = sets('random', 9, 300, d, 12);
+    const px = npyFile(dir, 'x.npy', '<f4', [9, d], new Uint8Array(x.buffer));
+    y[250 * d + 3] = NaN;
+    const bad = npyFile(dir, 'bad.npy', '<f4', [300, d], new Uint8Array(y.buffer));
+    await assert.rejects(withTuningAsync({ minMacs: 0, blockFloats: 64 * d }, () => streamedExactW1(px, bad, 0)),
+      (e: unknown) => e instanceof UserError && e.message.includes(bad) && /flat index 10003\)/.test(e.message));
+    // Not applicable: the usual path takes over.
+    const y64 = npyFile(dir, 'y64.npy', '<f8', [300, d], new Uint8Array(Float64Array.from(y).buffer));
+    const other = npyFile(dir, 'other.npy', '<f4', [300, 20], new Uint8Array(y.buffer, 0, 300 * 20 * 4));
+    await withTuningAsync({ minMacs: 0 }, async () => {
+      assert.equal(await streamedExactW1(px, y64, 0), null);
+      assert.equal(await streamedExactW1(px, other, 0), null);
+      assert.equal(await streamedExactW1(px, bad), null); // under STREAM_MIN_BYTES
+    });
+    assert.ok(allExactW1(['MiniBatchLoss-dist=w1', 'MiniBatchLoss-dist=w1-b=64']));
+    assert.ok(!allExactW1(['MiniBatchLoss-dist=w1', 'MiniBatchLoss-dist=w1-epsilon=0.1']));
+    assert.ok(!allExactW1(['MiniBatchPatchLoss-dist=w1']));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

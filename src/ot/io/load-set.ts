@@ -14,6 +14,7 @@ import { Rng } from '../../engine/random.js';
 import { parseMetric } from '../metrics.js';
 import { readNpyAsync, type NpyPoints } from './npy.js';
 import { allocPoints, prestartFastGemm } from '../gemm.js';
+import { allExactW1, streamedExactW1 } from './streamed-w1.js';
 
 export interface SetOptions {
   /** Image side after resizing; undefined keeps the folder's own size (from its first image). */
@@ -62,6 +63,21 @@ export async function loadPointSet(path: string, opts: SetOptions = {}): Promise
   for (let i = 0; i < ds.count; i++) idx[i] = i;
   const data = ds.batch(idx);
   return { data, n: ds.count, c: ds.channels, h: ds.size, w: ds.size, shape: [ds.count, ds.channels, ds.size, ds.size] };
+}
+
+/** Each metric string between the sets at paths a (generated) and b (data), values in the
+ *  order given: exact W1 alone between two large float32 .npy files streams the larger one
+ *  (io/streamed-w1.ts); everything else loads both sets and runs evaluateMetrics. */
+export async function evaluateMetricFiles(names: readonly string[], a: string, b: string, opts: SetOptions, seed: number): Promise<number[]> {
+  for (const t of names) parseMetric(t); // unknown names fail before any loading
+  if (opts.limitData === undefined && allExactW1(names)) {
+    const v = await streamedExactW1(a, b);
+    if (v !== null) return names.map(() => v);
+  }
+  prestartFor([a, b]); // large sets: the product's worker threads boot while files load
+  const A = await loadPointSet(a, opts);
+  const B = await loadPointSet(b, opts);
+  return evaluateMetrics(names, A, B, seed, [a, b]);
 }
 
 /** Evaluate each metric string between a (generated) and b (data); values in the order given. */

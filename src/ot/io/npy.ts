@@ -90,6 +90,69 @@ export async function readNpyAsync(path: string, alloc?: (count: number) => Floa
   }
 }
 
+/** The shape of a .npy file (header only) as readNpy would return it, and its value type. */
+export interface NpyShape {
+  readonly n: number;
+  readonly c: number;
+  readonly h: number;
+  readonly w: number;
+  readonly shape: readonly number[];
+  readonly float32: boolean;
+}
+
+/** A float32 .npy file open for reading its rows (samples) a block at a time. */
+export interface NpyRows extends NpyShape {
+  /** Rows [b0, b1) as float32, checked finite (errors name the file and the flat index); the
+   *  array is reused, so it holds the next block after the next call. */
+  read(b0: number, b1: number): Float32Array;
+  close(): void;
+}
+
+/** The header of a .npy file, without reading its values. */
+export function readNpyShape(path: string): NpyShape {
+  let fd: number;
+  try { fd = openSync(path, 'r'); } catch (e) { throw cannotRead(path, e); }
+  try {
+    const head = new Uint8Array(HEAD_PROBE);
+    const h = parseHeader(head.subarray(0, readAll(fd, head, 0, HEAD_PROBE, 0, path)), path, true);
+    if (h === null) { const p = readNpy(path); return { n: p.n, c: p.c, h: p.h, w: p.w, shape: p.shape, float32: false }; }
+    return { ...points(new Float32Array(0), h.shape), float32: h.descr === '<f4' || h.descr === '=f4' };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Opens a float32 .npy file for reading rows in blocks (`alloc` provides the block buffer,
+ *  as for readNpy); null when the file holds another type. Close it when done. */
+export function openNpyRows(path: string, alloc?: (count: number) => Float32Array): NpyRows | null {
+  let fd: number;
+  try { fd = openSync(path, 'r'); } catch (e) { throw cannotRead(path, e); }
+  let h: Header | null;
+  try { h = readHeader(fd, path); } catch (e) { closeSync(fd); throw e; }
+  if (h === null) { closeSync(fd); return null; }
+  const { dataStart } = h;
+  const p = points(new Float32Array(0), h.shape);
+  const row = p.c * p.h * p.w;
+  let buf: Float32Array | null = null;
+  let open = true;
+  return {
+    n: p.n, c: p.c, h: p.h, w: p.w, shape: p.shape, float32: true,
+    read(b0: number, b1: number): Float32Array {
+      const count = (b1 - b0) * row;
+      if (buf === null || buf.length < count) buf = alloc ? alloc(count) : new Float32Array(count);
+      const view = buf.subarray(0, count);
+      const bytes = new Uint8Array(view.buffer, view.byteOffset, count * 4);
+      if (readAll(fd, bytes, 0, bytes.length, dataStart + b0 * row * 4, path) < bytes.length) throw new UserError(`${path} is shorter than its shape says`);
+      for (let q = 0; q < count; q += CHUNK_BYTES / 4) {
+        const k = firstNonFinite(view, q, Math.min(count, q + CHUNK_BYTES / 4));
+        if (k >= 0) throw nonFinite(path, b0 * row + k);
+      }
+      return view;
+    },
+    close(): void { if (open) { open = false; closeSync(fd); } },
+  };
+}
+
 /** Chunks read at once by readNpyAsync (libuv runs four reads at a time by default). */
 const READ_LANES = 4;
 
