@@ -8,7 +8,7 @@
  * Knows nothing of points or training. Masses are returned as 1 per pair; `emd` scales them.
  */
 import type { TransportResult } from './network-simplex.js';
-import { augmentingRowReduction } from './row-reduction.js';
+import { augmentingRowReduction, RowCache } from './row-reduction.js';
 
 const DEBUG = !!process.env.DISCRETE_GANS_OT_DEBUG;
 
@@ -34,20 +34,21 @@ export function assignment(C: Float64Array, n: number): TransportResult {
     else if (v[j] < v[x[imin]]) { const j1 = x[imin]; x[imin] = j; y[j] = imin; y[j1] = -1; }
     else y[j] = -1;
   }
-  // Reduction transfer.
+  // Reduction transfer: v_j1 -= min over j ≠ j1 of C_ij − v_j. The scan also fills row i's cache
+  // for the row reduction (duals only fall from here on, so it stays valid).
+  const cache = new RowCache(n);
   for (let i = 0; i < n; i++) {
     if (matches[i] === 0) free[numFree++] = i;
-    else if (matches[i] === 1) {
-      const j1 = x[i], o = i * n;
-      let min = Infinity;
-      for (let j = 0; j < n; j++) if (j !== j1) { const h = C[o + j] - v[j]; if (h < min) min = h; }
-      if (min !== Infinity) v[j1] -= min;
+    else if (matches[i] === 1 && n > 1) {
+      const j1 = x[i];
+      cache.scan(C, n, v, i);
+      v[j1] -= cache.bufCol[0] === j1 ? cache.bufVal[1] : cache.bufVal[0];
     }
   }
   if (DEBUG) console.error(`assignment: column reduction and transfer ${(performance.now() - t0).toFixed(0)} ms, ${numFree} free rows`);
   // Augmenting row reduction (a heuristic start; its budget of reads matches 20n + 100 full row
   // scans, so it always ends), then the exact augmentation for the rows it leaves free.
-  const arr = augmentingRowReduction(C, n, free, numFree, x, y, v, (20 * n + 100) * n);
+  const arr = augmentingRowReduction(C, n, free, numFree, x, y, v, (20 * n + 100) * n, cache);
   numFree = arr.numFree;
   if (DEBUG) console.error(`assignment: reductions done ${(performance.now() - t0).toFixed(0)} ms, ${arr.steps} row-reduction steps, ${numFree} rows left free`);
   // Augmentation: a shortest alternating path from each remaining free row to a free column.

@@ -16,18 +16,54 @@
 const K = 16;
 
 /**
+ * Per row: the K columns with the smallest reduced costs at its last full scan, their costs, and
+ * T, the (K+1)-th smallest value then (−∞: never scanned; +∞: the row has at most K columns).
+ * Valid while column duals only fall.
+ */
+export class RowCache {
+  readonly k1: number;
+  readonly cols: Int32Array;
+  readonly costs: Float64Array;
+  readonly thr: Float64Array;
+  /** After scan(): the min(n, k1 + 1) smallest reduced costs of the row, ascending, and their columns. */
+  readonly bufVal: Float64Array;
+  readonly bufCol: Int32Array;
+
+  constructor(n: number) {
+    this.k1 = Math.min(K, n);
+    this.cols = new Int32Array(n * this.k1);
+    this.costs = new Float64Array(n * this.k1);
+    this.thr = new Float64Array(n).fill(-Infinity);
+    this.bufVal = new Float64Array(this.k1 + 1);
+    this.bufCol = new Int32Array(this.k1 + 1);
+  }
+
+  /** Full scan of row i of the n×n C against duals v: refreshes its cache and fills the buffer. */
+  scan(C: Float64Array, n: number, v: Float64Array, i: number): void {
+    const { k1, bufVal, bufCol, cols, costs } = this;
+    const o = i * n, co = i * k1;
+    let cnt = 0;
+    for (let j = 0; j < n; j++) {
+      const h = C[o + j] - v[j];
+      if (cnt <= k1 || h < bufVal[k1]) {
+        let p = cnt <= k1 ? cnt++ : k1;
+        while (p > 0 && bufVal[p - 1] > h) { bufVal[p] = bufVal[p - 1]; bufCol[p] = bufCol[p - 1]; p--; }
+        bufVal[p] = h; bufCol[p] = j;
+      }
+    }
+    for (let t = 0; t < k1; t++) { const j = bufCol[t]; cols[co + t] = j; costs[co + t] = C[o + j]; }
+    this.thr[i] = cnt > k1 ? bufVal[k1] : Infinity;
+  }
+}
+
+/**
  * Runs two passes over the free rows (free[0..numFree)), updating x (column of each row), y (row
- * of each column) and v in place. Returns the number of rows left free (now in free[0..)) and the
- * number of row visits.
+ * of each column) and v in place. `cache` may hold rows scanned earlier with duals no lower than
+ * now. Returns the number of rows left free (now in free[0..)) and the number of row visits.
  */
 export function augmentingRowReduction(C: Float64Array, n: number, free: Int32Array, numFree: number,
-  x: Int32Array, y: Int32Array, v: Float64Array, budget: number): { numFree: number; steps: number } {
-  const k1 = Math.min(K, n);
-  const cacheCols = new Int32Array(n * k1);
-  const cacheC = new Float64Array(n * k1); // C_ij of the kept columns, read contiguously
-  const cacheThr = new Float64Array(n).fill(-Infinity); // −∞: no cache yet
-  const bufVal = new Float64Array(k1 + 1);
-  const bufCol = new Int32Array(k1 + 1);
+  x: Int32Array, y: Int32Array, v: Float64Array, budget: number, cache: RowCache): { numFree: number; steps: number } {
+  const { k1, cols: cacheCols, costs: cacheC, thr: cacheThr, bufVal, bufCol } = cache;
   let steps = 0;
   let work = 0;
   for (let pass = 0; pass < 2 && numFree > 0; pass++) {
@@ -38,7 +74,6 @@ export function augmentingRowReduction(C: Float64Array, n: number, free: Int32Ar
       if (work > budget) { while (k < prvNumFree) free[numFree++] = free[k++]; break; }
       steps++;
       const i = free[k++];
-      const o = i * n;
       const co = i * k1;
       // The two smallest reduced costs of row i, from the cache when it proves them.
       let umin = Infinity, j1 = -1, usubmin = Infinity, j2 = -1;
@@ -51,19 +86,8 @@ export function augmentingRowReduction(C: Float64Array, n: number, free: Int32Ar
       }
       work += k1;
       if (!(usubmin <= cacheThr[i])) {
-        // Full scan, keeping the k1 + 1 smallest in a sorted buffer.
         work += n;
-        let cnt = 0;
-        for (let j = 0; j < n; j++) {
-          const h = C[o + j] - v[j];
-          if (cnt <= k1 || h < bufVal[k1]) {
-            let p = cnt <= k1 ? cnt++ : k1;
-            while (p > 0 && bufVal[p - 1] > h) { bufVal[p] = bufVal[p - 1]; bufCol[p] = bufCol[p - 1]; p--; }
-            bufVal[p] = h; bufCol[p] = j;
-          }
-        }
-        for (let t = 0; t < k1; t++) { const j = bufCol[t]; cacheCols[co + t] = j; cacheC[co + t] = C[o + j]; }
-        cacheThr[i] = cnt > k1 ? bufVal[k1] : Infinity;
+        cache.scan(C, n, v, i);
         umin = bufVal[0]; j1 = bufCol[0];
         if (n > 1) { usubmin = bufVal[1]; j2 = bufCol[1]; } else { usubmin = Infinity; j2 = -1; }
       }
