@@ -119,6 +119,10 @@ export const fastPathTuning = { blockFloats: 1 << 21, maxBlockRows: 1 << 16, min
 export interface RowBlocks {
   readonly rows: number;
   read(b0: number, b1: number): Points;
+  /** When given, `read` need not check its values: this is called, with the block just read,
+   *  whenever a row's squared norm comes out NaN or infinite, and throws when the block holds
+   *  a NaN or infinity (every such value makes its row's norm non-finite). */
+  check?(b0: number, b1: number): void;
 }
 
 /** Whether euclideanCost takes the float32 product path for these sizes (the path
@@ -211,6 +215,11 @@ function fastCore(sp: Points, sr: number, large: RowBlocks, whole: Points | null
       const b1 = Math.min(lr, b0 + rowsPer), bw = b1 - b0;
       const raw = large.read(b0, b1);
       centre(raw, bw, lc, ln.subarray(b0, b1));
+      if (large.check) {
+        let z = 0;
+        for (let j = b0; j < b1; j++) z += ln[j] * 0; // NaN as soon as one norm is not finite
+        if (z !== 0) large.check(b0, b1);
+      }
       if (smallIsX) {
         // dots (n×bw) = x̃ · ỹ_blockᵀ: columns b0..b1 of every row of out.
         g.gemm(false, true, sr, bw, d, sc, lc, dots, false);

@@ -256,6 +256,9 @@ test('exact W1 streaming the larger .npy file in blocks equals W1 of a float64 c
     const bad = npyFile(dir, 'bad.npy', '<f4', [300, d], new Uint8Array(y.buffer));
     await assert.rejects(withTuningAsync({ minMacs: 0, blockFloats: 64 * d }, () => streamedExactW1(px, bad, 0)),
       (e: unknown) => e instanceof UserError && e.message.includes(bad) && /flat index 10003\)/.test(e.message));
+    const yi = y.slice(); yi[250 * d + 3] = 0; yi[5 * d] = -Infinity; yi[7 * d] = Infinity;
+    const inf = npyFile(dir, 'inf.npy', '<f4', [300, d], new Uint8Array(yi.buffer));
+    await assert.rejects(withTuningAsync({ minMacs: 0 }, () => streamedExactW1(inf, px, 0)), /inf\.npy holds a NaN or infinite value \(at flat index 200\)/);
     // Not applicable: the usual path takes over.
     const y64 = npyFile(dir, 'y64.npy', '<f8', [300, d], new Uint8Array(Float64Array.from(y).buffer));
     const other = npyFile(dir, 'other.npy', '<f4', [300, 20], new Uint8Array(y.buffer, 0, 300 * 20 * 4));

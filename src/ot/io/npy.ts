@@ -102,9 +102,12 @@ export interface NpyShape {
 
 /** A float32 .npy file open for reading its rows (samples) a block at a time. */
 export interface NpyRows extends NpyShape {
-  /** Rows [b0, b1) as float32, checked finite (errors name the file and the flat index); the
-   *  array is reused, so it holds the next block after the next call. */
+  /** Rows [b0, b1) as float32, NOT checked finite; the array is reused, so it holds the next
+   *  block after the next call. */
   read(b0: number, b1: number): Float32Array;
+  /** Throws (naming the file and the flat index) when the block just read holds a NaN or an
+   *  infinity. */
+  check(b0: number, b1: number): void;
   close(): void;
 }
 
@@ -143,11 +146,15 @@ export function openNpyRows(path: string, alloc?: (count: number) => Float32Arra
       const view = buf.subarray(0, count);
       const bytes = new Uint8Array(view.buffer, view.byteOffset, count * 4);
       if (readAll(fd, bytes, 0, bytes.length, dataStart + b0 * row * 4, path) < bytes.length) throw new UserError(`${path} is shorter than its shape says`);
+      return view;
+    },
+    check(b0: number, b1: number): void {
+      const count = (b1 - b0) * row;
+      if (buf === null || buf.length < count) return;
       for (let q = 0; q < count; q += CHUNK_BYTES / 4) {
-        const k = firstNonFinite(view, q, Math.min(count, q + CHUNK_BYTES / 4));
+        const k = firstNonFinite(buf, q, Math.min(count, q + CHUNK_BYTES / 4));
         if (k >= 0) throw nonFinite(path, b0 * row + k);
       }
-      return view;
     },
     close(): void { if (open) { open = false; closeSync(fd); } },
   };

@@ -3,7 +3,9 @@
  * smaller file is read whole, the larger one streams a block of rows at a time into one
  * reused buffer through the float32 product path of the cost (src/ot/cost.ts). Reading a
  * large set whole costs more in fresh-memory page faults than in reading; streaming skips
- * both the faults and the memory. Same value as loading both files and evaluating
+ * both the faults and the memory. Its values are checked finite through the row norms the
+ * cost computes anyway (a NaN or infinity makes its row's norm non-finite; the file's error
+ * names the first such flat index of that block). Same value as loading both files and evaluating
  * `MiniBatchLoss-dist=w1` (the same cost entries reach the same solver).
  *
  * Owns: deciding when streaming applies (null otherwise: the caller loads and evaluates as
@@ -43,7 +45,7 @@ export async function streamedExactW1(pathA: string, pathB: string, minBytes = S
   if (rows === null) return null;
   try {
     const S = await readNpyAsync(smallPath, allocPoints);
-    const C = euclideanCostFromBlocks(S.data, S.n, { rows: large.n, read: (b0, b1) => rows.read(b0, b1) }, d, smallIsX);
+    const C = euclideanCostFromBlocks(S.data, S.n, { rows: large.n, read: (b0, b1) => rows.read(b0, b1), check: (b0, b1) => rows.check(b0, b1) }, d, smallIsX);
     const r = emd(A.n, B.n, C);
     if (r.status !== 'optimal') throw new Error(`w1: the exact solver ended with status ${r.status}`);
     return r.cost;
