@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   ot: () => import('./ot.js'),
   'ot-means': () => import('./ot-means.js'),
   'direct-losses': () => import('./direct-losses.js'),
+  'ot-lp': () => import('./ot-lp.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);
