@@ -3,8 +3,9 @@
  * that assigning every large-side point to its best row (smallest M_ij − u_i) nearly meets the
  * row masses. Damped Jacobi ascent on the (concave) dual: in each sweep every row computes the
  * u_i that would give it exactly its own mass with the others held at their current values
- * (the c-th smallest "gap" of the columns, found by sampled selection),
- * and moves half-way there. It only needs to be good, not exact: the exact solver corrects
+ * (the c-th smallest "gap" of the columns, found by sampled selection), and moves part of the
+ * way there, with a per-row step that grows while the row stays on one side of its mass and
+ * shrinks when it crosses. It only needs to be good, not exact: the exact solver corrects
  * what is left. Also returns, for the potentials it ends with, every column's best row and its
  * margin over the second best, which the exact solver uses to leave most columns alone.
  *
@@ -12,6 +13,9 @@
  */
 
 const DEBUG = !!process.env.DISCRETE_GANS_OT_DEBUG;
+/** Step towards a row's target: starts at half, doubles while its load stays on the same side
+ * of its mass (up to the whole way), halves when it crosses (down to 1/20). */
+const STEP_START = 0.5, STEP_UP = 2, STEP_DOWN = 0.5, STEP_MIN = 0.05, STEP_MAX = 1;
 
 export interface BalancedStart {
   /** Potentials of the K small-side points. */
@@ -44,7 +48,8 @@ export function balancingPotentials(M: Float64Array, K: number, N: number, rs: n
   const unit = dem[0];
   const load = new Float64Array(K);
   const target = new Float64Array(K);
-  const gap = new Float64Array(N), buf = new Float64Array(N), pair = new Float64Array(2);
+  const step = new Float64Array(K).fill(STEP_START), lastSide = new Float64Array(K);
+  const buf = new Float64Array(N), pair = new Float64Array(2);
   for (let sweep = 0; ; sweep++) {
     bestScan(M, K, N, rs, cs, u, bestVal, secVal, bestRow);
     if (sweep >= sweeps) break;
@@ -59,13 +64,17 @@ export function balancingPotentials(M: Float64Array, K: number, N: number, rs: n
       // columns, so its target lies between the c-th and (c+1)-th smallest gaps.
       let c = Math.floor(sup[i] / unit + 1e-9);
       if (c >= N) c = N - 1;
-      const o = i * rs;
-      for (let j = 0; j < N; j++) gap[j] = M[o + j * cs] - (bestRow[j] === i ? secVal[j] : bestVal[j]);
-      orderPair(gap, N, c, buf, pair);
+      rowGaps(M, i * rs, cs, N, i, c, bestRow, bestVal, secVal, buf, pair);
       const lo = pair[0], hi = pair[1];
       target[i] = c > 0 ? (lo + hi) / 2 : hi - Math.abs(hi) * 1e-9 - 1e-12;
     }
-    for (let i = 0; i < K; i++) if (Number.isFinite(target[i])) u[i] += 0.5 * (target[i] - u[i]);
+    for (let i = 0; i < K; i++) {
+      if (!Number.isFinite(target[i])) continue;
+      const side = Math.sign(load[i] - sup[i]);
+      if (sweep > 0) step[i] = side === lastSide[i] ? Math.min(STEP_MAX, step[i] * STEP_UP) : Math.max(STEP_MIN, step[i] * STEP_DOWN);
+      lastSide[i] = side;
+      u[i] += step[i] * (target[i] - u[i]);
+    }
   }
   for (let j = 0; j < N; j++) secVal[j] -= bestVal[j];
   return { u, bestRow, bestVal, margin: secVal };
@@ -91,23 +100,25 @@ function bestScan(M: Float64Array, K: number, N: number, rs: number, cs: number,
 }
 
 /**
- * pair ← the (c−1)-th and c-th smallest of a[0..len) (−Infinity for the first when c = 0), by
- * Floyd–Rivest style sampling: pivots around rank c from every 16th value, one pass keeping
- * what falls between them in buf, and a selection there. a is left as is.
+ * pair ← the (c−1)-th and c-th smallest gaps of row i (−Infinity for the first when c = 0),
+ * where gap_j = M_ij − (best value of column j among the other rows), by Floyd–Rivest style
+ * sampling: pivots around rank c from every 16th column, then one pass keeping in buf only
+ * the gaps between them, and a selection there.
  */
-export function orderPair(a: Float64Array, len: number, c: number, buf: Float64Array, pair: Float64Array): void {
+function rowGaps(M: Float64Array, o: number, cs: number, N: number, i: number, c: number,
+  bestRow: Int32Array, bestVal: Float64Array, secVal: Float64Array, buf: Float64Array, pair: Float64Array): void {
   const STRIDE = 16;
-  const S = Math.floor(len / STRIDE);
+  const S = Math.floor(N / STRIDE);
   if (S >= 64) {
-    for (let s = 0; s < S; s++) buf[s] = a[s * STRIDE];
-    const r = (c * S) / len, d = 3 * Math.sqrt(r + 1) + 8;
+    for (let s = 0; s < S; s++) { const j = s * STRIDE; buf[s] = M[o + j * cs] - (bestRow[j] === i ? secVal[j] : bestVal[j]); }
+    const r = (c * S) / N, d = 3 * Math.sqrt(r + 1) + 8;
     const rl = Math.floor(r - d), rh = Math.ceil(r + d);
     let plo = -Infinity, phi = Infinity;
     if (rh < S) { select(buf, rh, S); phi = buf[rh]; }
     if (rl >= 0) { select(buf, rl, rh < S ? rh + 1 : S); plo = buf[rl]; }
     let below = 0, maxBelow = -Infinity, kept = 0;
-    for (let j = 0; j < len; j++) {
-      const g = a[j];
+    for (let j = 0; j < N; j++) {
+      const g = M[o + j * cs] - (bestRow[j] === i ? secVal[j] : bestVal[j]);
       if (g < plo) { below++; if (g > maxBelow) maxBelow = g; } else if (g <= phi) buf[kept++] = g;
     }
     const k = c - below;
@@ -120,26 +131,12 @@ export function orderPair(a: Float64Array, len: number, c: number, buf: Float64A
       return;
     }
   }
-  buf.set(a.subarray(0, len));
-  select(buf, c, len);
+  for (let j = 0; j < N; j++) buf[j] = M[o + j * cs] - (bestRow[j] === i ? secVal[j] : bestVal[j]);
+  select(buf, c, N);
   pair[1] = buf[c];
   let lo = -Infinity;
   for (let t = 0; t < c; t++) if (buf[t] > lo) lo = buf[t];
   pair[0] = lo;
-}
-
-/** Per column, the smallest M_ij − u_i and its row (lowest index on ties). */
-export function bestRows(M: Float64Array, K: number, N: number, rs: number, cs: number, u: Float64Array,
-  bestVal: Float64Array, bestRow: Int32Array): void {
-  bestVal.fill(Infinity); bestRow.fill(0);
-  const block = cs === 1 ? BLOCK : 64;
-  for (let j0 = 0; j0 < N; j0 += block) {
-    const j1 = Math.min(N, j0 + block);
-    for (let i = 0; i < K; i++) {
-      const o = i * rs, ui = u[i];
-      for (let j = j0; j < j1; j++) { const v = M[o + j * cs] - ui; if (v < bestVal[j]) { bestVal[j] = v; bestRow[j] = i; } }
-    }
-  }
 }
 
 /** Partially order a[0..len) so that a[k] is the k-th smallest, smaller ones before it (Hoare). */

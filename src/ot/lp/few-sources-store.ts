@@ -21,7 +21,7 @@ export class PairHeaps {
     this.size = new Int32Array(count);
   }
   private grow(h: number): void {
-    const c = Math.max(8, this.keys[h].length * 2);
+    const c = Math.max(32, this.keys[h].length * 2);
     const k = new Float64Array(c); k.set(this.keys[h]); this.keys[h] = k;
     const i = new Int32Array(c); i.set(this.ids[h]); this.ids[h] = i;
   }

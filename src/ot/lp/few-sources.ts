@@ -2,21 +2,25 @@
  * Exact transport between few points and many (k × N with small k, such as 64 centroids
  * against 60,000 images), by successive shortest paths over the k potentials.
  *
- * Start: potentials u on the small side (balanced by `balancingPotentials` when the large
- * side is uniform, else zero) and every large-side point wholly at its best row (smallest
- * M_ij − u_i); that is optimal except that the small side's masses are not met. Each
- * augmentation moves mass from an over-full small point to an under-full one along the
- * cheapest chain of moves "column j leaves row i for row i'", whose reduced cost is
- * (M_i'j − u_i') − (M_ij − u_i) ≥ 0. Dijkstra runs on the k small points only: the cheapest
- * move between two rows is the top of a heap keyed by the static difference M_i'j − M_ij, so
- * potentials never touch the heaps.
+ * Start: potentials u0 on the small side (balanced by `balancingPotentials` when the large
+ * side is uniform, else zero) and every large-side point wholly at its home row (smallest
+ * M_ij − u0_i); that is optimal except that the small side's masses are not met. Each
+ * augmentation moves mass from an over-full row to an under-full one along the cheapest chain
+ * of moves "column j leaves row i for row i'", whose reduced cost is
+ * (M_i'j − u_i') − (M_ij − u_i) ≥ 0. Dijkstra runs on the k rows only: the cheapest move
+ * between two rows is the top of a heap keyed by the static difference M_i'j − M_ij, so
+ * potentials never touch the heaps. One Dijkstra (a phase) serves every under-full row whose
+ * tree path is still intact.
  *
- * Only columns whose start margin (second-best minus best reduced cost) is at most a
- * threshold T are in the heaps. Potentials only grow, by Δ at most, so a left-out column's
- * moves cost at least T − Δ; a shortest path of length d found without them is exact when
- * d ≤ T − Δ, and otherwise T is raised and Dijkstra rerun. Every augmentation moves a
- * positive amount along an exact shortest path, so the algorithm ends exactly optimal (no
- * cap). Duals: u on the small side, v_j = min_i M_ij − u_i.
+ * Most columns never move, so a column still at its home b is in the heap of pair (b, i2)
+ * only if its start margin towards i2, (M_i2j − u0_i2) − (M_bj − u0_b), is at most a per-pair
+ * bound T_bi2. Potentials only grow, so every left-out move costs at least
+ * T_bi2 + (u_b − u0_b) − (u_i2 − u0_i2): Dijkstra takes that lower bound as a virtual edge.
+ * Distances found are then lower bounds of the true ones (so moving the potentials by them
+ * keeps every reduced cost ≥ 0), and exact along tree paths of real moves; a virtual edge in
+ * the tree raises its pair's bound, bringing more columns in. Every augmentation moves a
+ * positive amount along a tight path, so the algorithm ends exactly optimal (no cap).
+ * Duals: u on the small side, v_j = min_i M_ij − u_i.
  *
  * Owns: that algorithm and the plan extraction. Knows nothing of points or training.
  */
@@ -25,8 +29,12 @@ import { PairHeaps, ColumnFlows, extractPlan } from './few-sources-store.js';
 import { centreDuals, type TransportResult } from './network-simplex.js';
 
 const DEBUG = !!process.env.DISCRETE_GANS_OT_DEBUG;
-/** Fraction of columns whose smallest start margin is within the first heap threshold. */
+/** Balancing sweeps before the exact phase (each reads the cost matrix about three times). */
+const SWEEPS = 8;
+/** Fraction of columns whose smallest start margin is within the first bound of every pair. */
 const START_FRACTION = 0.25;
+/** A pair's bound grows at least this many times when raised. */
+const RAISE_FACTOR = 4;
 /** Margin levels for raising pair thresholds (level ℓ: up to T0·2^ℓ; the last one: the rest). */
 const LEVELS = 48;
 
@@ -49,7 +57,7 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
   // set): start from balancing potentials, so few columns are left to move.
   let uniformDem = true;
   for (let j = 1; j < N; j++) if (dem[j] !== dem[0]) { uniformDem = false; break; }
-  const start = balancingPotentials(M, K, N, rs, cs, sup, dem, uniformDem && N >= 4 * K ? +(process.env.FS_SWEEPS ?? 8) : 0);
+  const start = balancingPotentials(M, K, N, rs, cs, sup, dem, uniformDem && N >= 4 * K ? SWEEPS : 0);
   const u = start.u, u0 = u.slice(), home = start.bestRow, homeVal = start.bestVal;
   if (DEBUG) console.error('few-sources: start potentials', (performance.now() - t0).toFixed(0), 'ms');
 
@@ -153,22 +161,23 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
   let iterations = 0, expansions = 0;
   const leftRows: number[] = [];
 
-  for (;;) {
+  let phase = 0;
+  for (; ; phase++) {
     let anyExcess = false;
     for (let i = 0; i < K; i++) if (excess[i] > tol) { anyExcess = true; break; }
     if (!anyExcess) break;
-    // Dijkstra from all over-full rows at once, to the first under-full row settled.
+    // Dijkstra from all over-full rows at once, over every row.
     for (let i = 0; i < K; i++) {
       done[i] = 0; prevRow[i] = -1;
       dist[i] = excess[i] > tol ? 0 : Infinity;
     }
-    let target = -1, dt = 0;
+    let reachedDeficit = false, far = 0;
     for (;;) {
       let best = -1, bd = Infinity;
       for (let i = 0; i < K; i++) if (!done[i] && dist[i] < bd) { bd = dist[i]; best = i; }
       if (best < 0) break;
-      done[best] = 1;
-      if (excess[best] < -tol) { target = best; dt = bd; break; }
+      done[best] = 1; far = bd;
+      if (excess[best] < -tol) reachedDeficit = true;
       const ub = u[best], gb = ub - u0[best], row = best * K;
       for (let i2 = 0; i2 < K; i2++) {
         if (done[i2]) continue;
@@ -187,46 +196,51 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
         if (nd < dist[i2]) { dist[i2] = nd; prevRow[i2] = best; prevCol[i2] = virtual ? -1 : topCol[row + i2]; }
       }
     }
-    // A path through a left-out move: bring that pair's columns in (up to what the path
-    // needs, at least doubling the bound) and search again. The distances found are lower
-    // bounds of the true ones, which keeps every reduced cost ≥ 0 when the potentials move.
-    let raised = 0;
-    for (let t = target; t >= 0 && prevRow[t] >= 0; t = prevRow[t]) {
-      if (prevCol[t] >= 0) continue;
-      const b = prevRow[t], h = b * K + t;
-      const need = dist[t] - dist[b] - (u[b] - u0[b]) + (u[t] - u0[t]);
-      raisePair(b, t, Math.max(need + T0, 2 * pairT[h]));
-      raised++;
+    if (!reachedDeficit) break; // only round-off excess left: checked below
+    // Tree edges that are virtual: bring those pairs' columns in (past what the tree needs,
+    // and at least RAISE_FACTOR times the bound); the next phase searches again.
+    for (let s = 0; s < K; s++) {
+      if (prevRow[s] < 0 || prevCol[s] >= 0) continue;
+      const b = prevRow[s], h = b * K + s;
+      const need = dist[s] - dist[b] - (u[b] - u0[b]) + (u[s] - u0[s]);
+      raisePair(b, s, Math.max(need + T0, RAISE_FACTOR * pairT[h]));
+      expansions++;
     }
-    if (raised > 0) { expansions += raised; continue; }
-    if (target < 0) break; // only round-off excess left: checked below
-    iterations++;
-    for (let i = 0; i < K; i++) u[i] += dist[i] < dt ? dist[i] : dt;
-    // Bottleneck along the path.
-    let amt = -excess[target];
-    let s = target;
-    while (prevRow[s] >= 0) {
-      const f = x.get(prevRow[s], prevCol[s]);
-      if (f < amt) amt = f;
-      s = prevRow[s];
+    // The distances are lower bounds of the true ones (left-out moves cost at least their
+    // bound), so moving the potentials by them keeps every reduced cost ≥ 0 and makes the
+    // tree paths of real moves tight.
+    for (let i = 0; i < K; i++) u[i] += dist[i] === Infinity ? far : dist[i];
+    // Augment along every tree path of real moves that is still intact.
+    for (let t = 0; t < K; t++) {
+      if (!(excess[t] < -tol) || dist[t] === Infinity) continue;
+      let amt = -excess[t], s = t, intact = true;
+      for (; prevRow[s] >= 0; s = prevRow[s]) {
+        const i = prevRow[s], j = prevCol[s];
+        if (j < 0 || topCol[i * K + s] !== j) { intact = false; break; }
+        const f = x.get(i, j);
+        if (f < amt) amt = f;
+      }
+      if (!intact || !(excess[s] > tol)) continue;
+      if (excess[s] < amt) amt = excess[s];
+      if (!(amt > 0)) continue;
+      iterations++;
+      for (let r = t; prevRow[r] >= 0; r = prevRow[r]) {
+        const i = prevRow[r], j = prevCol[r];
+        const fi = x.get(i, j) - amt;
+        x.set(i, j, fi > 0 ? fi : 0);
+        if (!(fi > 0)) leftRows.push(i);
+        const before = x.get(r, j);
+        x.set(r, j, before + amt);
+        if (before <= 0) offer(r, j);
+        if (!touched[j]) { touched[j] = 1; if (fi > 0) offer(i, j); } // i is j's home: all its moves now
+      }
+      excess[s] -= amt;
+      excess[t] += amt;
+      for (const i of leftRows) for (let i2 = 0; i2 < K; i2++) if (i2 !== i) { const h = i * K + i2; if (topCol[h] >= 0 && x.get(i, topCol[h]) <= 0) refresh(h, i); }
+      leftRows.length = 0;
     }
-    if (excess[s] < amt) amt = excess[s];
-    for (let t = target; prevRow[t] >= 0; t = prevRow[t]) {
-      const i = prevRow[t], j = prevCol[t];
-      const fi = x.get(i, j) - amt;
-      x.set(i, j, fi > 0 ? fi : 0);
-      if (!(fi > 0)) leftRows.push(i);
-      const before = x.get(t, j);
-      x.set(t, j, before + amt);
-      if (before <= 0) offer(t, j);
-      if (!touched[j]) { touched[j] = 1; if (fi > 0) offer(i, j); } // i is j's home: all its moves now
-    }
-    excess[s] -= amt;
-    excess[target] += amt;
-    for (const i of leftRows) for (let i2 = 0; i2 < K; i2++) if (i2 !== i) { const h = i * K + i2; if (topCol[h] >= 0 && x.get(i, topCol[h]) <= 0) refresh(h, i); }
-    leftRows.length = 0;
   }
-  if (DEBUG) console.error('few-sources: augmentations done', (performance.now() - t0).toFixed(0), 'ms,', iterations, 'augmentations,', expansions, 'expansions, heap entries', heaps.count(), 'entries');
+  if (DEBUG) console.error('few-sources: augmentations done', (performance.now() - t0).toFixed(0), 'ms,', iterations, 'augmentations,', phase, 'phases,', expansions, 'expansions, heap entries', heaps.count(), 'entries');
   let left = 0;
   for (let i = 0; i < K; i++) left += Math.abs(excess[i]);
   const status = left <= 1e-9 * total ? 'optimal' : 'infeasible';
