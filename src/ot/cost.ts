@@ -1,13 +1,14 @@
 /**
  * Cost matrices between two point sets (row-major n×d and m×d, float32 or float64).
  *
- * Owns: squared and plain Euclidean costs through the expansion |x|² + |y|² − 2x·y, computed
- * in float64 with a 4×4 register-blocked product, in row blocks when asked, clamped at zero.
- * Each dot product is summed in the same order as the norms, so identical points give an
- * exactly zero squared distance. `euclidean` clamps squared distances at 1e-10 before the
- * square root (SPEC §6), so its gradient stays finite at zero distance.
- * Knows nothing of transport, images or training; the engine's matrix product can replace
- * `dotBlock` later without changing any caller.
+ * Owns: squared and plain Euclidean costs through the expansion |x|² + |y|² − 2x·y, clamped at
+ * zero. Small problems: float64 with a 4×4 register-blocked product, each dot product summed in
+ * the same order as the norms, so identical points give an exactly zero squared distance.
+ * Large ones (fastPathApplies): the engine's float32 product on centred sets, the larger set a
+ * block of rows at a time (from memory or streamed: RowBlocks), entries near zero recomputed
+ * in float64 (see fastCore). `euclidean` clamps squared distances at 1e-10 before the square
+ * root (SPEC §6), so its gradient stays finite at zero distance.
+ * Knows nothing of transport, images, files or training.
  */
 
 import { fastGemm } from './gemm.js';
@@ -109,9 +110,10 @@ export function sqEuclideanCost(x: Points, n: number, y: Points, m: number, d: n
 
 /** Tuning of the float32 product path, exported for tests only: rows of the larger set are
  *  centred and multiplied `blockFloats / d` at a time (at least one row, at most
- *  `maxBlockRows`), so the path never holds a centred copy of the larger set; `minMacs` is
+ *  `maxBlockRows`, and at most `dotsFloats` products against the smaller set per block), so
+ *  the path never holds a centred copy of the larger set; `minMacs` is
  *  the smallest n·m·d that takes the path. Results must not depend on either. */
-export const fastPathTuning = { blockFloats: 1 << 21, maxBlockRows: 1 << 16, minMacs: FAST_MIN_MACS };
+export const fastPathTuning = { blockFloats: 1 << 21, dotsFloats: 1 << 20, maxBlockRows: 1 << 16, minMacs: FAST_MIN_MACS };
 
 /** The rows of the larger set a block at a time: raw values (float32 or float64), row-major.
  *  `read` is called with consecutive blocks from row 0; what it returns may be overwritten by
@@ -175,8 +177,8 @@ function fastCore(sp: Points, sr: number, large: RowBlocks, whole: Points | null
   const mu = new Float64Array(d);
   if (sp instanceof Float32Array) sumRowsF32(sp, sr, d, mu); else sumRowsF64(sp, sr, d, mu);
   for (let k = 0; k < d; k++) mu[k] /= sr;
-  const { blockFloats, maxBlockRows } = fastPathTuning;
-  const rowsPer = Math.max(1, Math.min(lr, maxBlockRows, Math.floor(blockFloats / d), Math.floor((1 << 22) / sr)));
+  const { blockFloats, dotsFloats, maxBlockRows } = fastPathTuning;
+  const rowsPer = Math.max(1, Math.min(lr, maxBlockRows, Math.floor(blockFloats / d), Math.floor(dotsFloats / sr)));
   const sn = new Float64Array(sr), ln = new Float64Array(lr);
   const mu32 = g.alloc(d);
   const sc = g.alloc(sr * d), lc = g.alloc(rowsPer * d), dots = g.alloc(rowsPer * sr);
