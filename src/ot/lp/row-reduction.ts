@@ -12,7 +12,8 @@
  * made.
  */
 
-/** Columns kept per row (16 beat 8 by ~10 % and 32 on 10,000² Fashion-MNIST; level with 8 on 4000² d = 64). */
+/** Columns kept per row: 16 (beat 8 by ~10 % and 32 on 10,000² Fashion-MNIST; level with 8 on
+ *  4000² d = 64), fewer below n = 256 (n / 16, at least 4) so small solves stay cheap. */
 const K = 16;
 
 /**
@@ -30,7 +31,7 @@ export class RowCache {
   readonly bufCol: Int32Array;
 
   constructor(n: number) {
-    this.k1 = Math.min(K, n);
+    this.k1 = Math.min(K, Math.max(4, n >> 4), n);
     this.cols = new Int32Array(n * this.k1);
     this.costs = new Float64Array(n * this.k1);
     this.thr = new Float64Array(n).fill(-Infinity);
