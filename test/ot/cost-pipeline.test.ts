@@ -18,7 +18,8 @@ import { w1 } from '../../src/ot/distances.js';
 import { readNpy, readNpyAsync, type NpyPoints } from '../../src/ot/io/npy.js';
 import { UserError } from '../../src/util/errors.js';
 import { emd } from '../../src/ot/lp/emd.js';
-import { allExactW1, streamedExactW1 } from '../../src/ot/io/streamed-w1.js';
+import { allExactW1, streamedExactW1, STREAM_MIN_BYTES } from '../../src/ot/io/streamed-w1.js';
+import { evaluateMetricFiles } from '../../src/ot/io/load-set.js';
 
 const noFast = fastGemm === null ? 'the wasm product is unavailable here' : false;
 
@@ -270,6 +271,26 @@ test('exact W1 streaming the larger .npy file in blocks equals W1 of a float64 c
     assert.ok(allExactW1(['MiniBatchLoss-dist=w1', 'MiniBatchLoss-dist=w1-b=64']));
     assert.ok(!allExactW1(['MiniBatchLoss-dist=w1', 'MiniBatchLoss-dist=w1-epsilon=0.1']));
     assert.ok(!allExactW1(['MiniBatchPatchLoss-dist=w1']));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('evaluateMetricFiles streams exact W1 between large .npy files and agrees with loading them', { skip: noFast }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'npy-files-'));
+  try {
+    const d = 1024, n = 8, m = 4200; // y: 17.2 MB, over STREAM_MIN_BYTES
+    assert.ok(m * d * 4 > STREAM_MIN_BYTES);
+    const [x, y] = sets('offset', n, m, d, 31);
+    const px = npyFile(dir, 'x.npy', '<f4', [n, d], new Uint8Array(x.buffer));
+    const py = npyFile(dir, 'y.npy', '<f4', [m, d], new Uint8Array(y.buffer));
+    const w1 = 'MiniBatchLoss-dist=w1';
+    const streamed = await evaluateMetricFiles([w1, `${w1}-b=16`], px, py, {}, 0);
+    const loaded = await evaluateMetricFiles([w1], px, py, { limitData: m }, 0); // a limit: both sets loaded
+    const direct = await streamedExactW1(px, py);
+    assert.ok(direct !== null);
+    assert.deepEqual(streamed, [direct, direct]);
+    assert.ok(Math.abs(streamed[0] - loaded[0]) <= 1e-9 * loaded[0], `${streamed[0]} vs ${loaded[0]}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
