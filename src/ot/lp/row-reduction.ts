@@ -94,7 +94,15 @@ export function augmentingRowReduction(C: Float64Array, n: number, free: Int32Ar
       }
       let i0 = y[j1];
       if (umin < usubmin) v[j1] -= usubmin - umin;
-      else if (i0 >= 0 && j2 >= 0) { j1 = j2; i0 = y[j2]; }
+      else if (i0 >= 0 && j2 >= 0) {
+        j1 = j2; i0 = y[j2];
+        // A tie: any column at the row's minimum keeps duals feasible, so take a free one if the
+        // cache holds one (duplicated points tie in many columns).
+        for (let t = 0; i0 >= 0 && t < k1; t++) {
+          const j = cacheCols[co + t];
+          if (y[j] < 0 && cacheC[co + t] - v[j] === umin) { j1 = j; i0 = -1; }
+        }
+      }
       x[i] = j1; y[j1] = i;
       if (i0 >= 0) {
         x[i0] = -1;
