@@ -101,3 +101,33 @@ test('300×300 problems, finished by row reduction alone or by augmentations, co
   // Both ends of the solver ran: some problem needed augmentations, some none.
   assert.ok(augmented > 0 && reducedOnly > 0, `augmented ${augmented}, reduction only ${reducedOnly}`);
 });
+
+test('near-additive costs (two far clusters) and heavy duplication (40 distinct points) cost what the network simplex finds', () => {
+  const rng = new Rng(74);
+  const n = 200, d = 8;
+  const ones = new Float64Array(n).fill(1);
+  const dist = (x: Float64Array, y: Float64Array): Float64Array => {
+    const C = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let t = 0; t < d; t++) { const z = x[i * d + t] - y[j * d + t]; s += z * z; }
+      C[i * n + j] = Math.sqrt(s);
+    }
+    return C;
+  };
+  const far = new Float64Array(n * d), near = new Float64Array(n * d);
+  for (let t = 0; t < far.length; t++) { far[t] = rng.normal() + (t % d === 0 ? 40 : 0); near[t] = rng.normal(); }
+  const distinct = new Float64Array(40 * d);
+  for (let t = 0; t < distinct.length; t++) distinct[t] = rng.int(3);
+  const pick = (): Float64Array => {
+    const x = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) { const p = rng.int(40); x.set(distinct.subarray(p * d, p * d + d), i * d); }
+    return x;
+  };
+  for (const C of [dist(near, far), dist(pick(), pick())]) {
+    const r = assignment(C, n);
+    checkAssignment(C, n, r);
+    const ns = networkSimplex(ones, ones, C, n, n);
+    assert.ok(Math.abs(r.cost * n - ns.cost) <= 1e-12 * Math.max(1, ns.cost), `${r.cost * n} vs network simplex ${ns.cost}`);
+  }
+});
