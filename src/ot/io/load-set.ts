@@ -37,6 +37,9 @@ export function prestartFor(paths: readonly string[]): void {
   if (large) prestartFastGemm();
 }
 
+/** A set from a .npy file or an image folder. A .npy file read without a limit lives in the
+ *  fast kernels' memory (read in place, no copy): keep `data` itself referenced for as long as
+ *  subarrays of it are used (that memory is reclaimed when `data` is collected). */
 export async function loadPointSet(path: string, opts: SetOptions = {}): Promise<NpyPoints> {
   let isDir: boolean;
   try { isDir = statSync(path).isDirectory(); } catch { throw new UserError(`${path} does not exist`); }
