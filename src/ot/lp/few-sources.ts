@@ -32,7 +32,7 @@ const DEBUG = !!process.env.DISCRETE_GANS_OT_DEBUG;
 /** Balancing sweeps before the exact phase (each reads the cost matrix about three times). */
 const SWEEPS = 8;
 /** Fraction of columns whose smallest start margin is within the first bound of every pair. */
-const START_FRACTION = 0.25;
+const START_FRACTION = 0.5;
 /** A pair's bound grows at least this many times when raised. */
 const RAISE_FACTOR = 4;
 /** Margin levels for raising pair thresholds (level ℓ: up to T0·2^ℓ; the last one: the rest). */
