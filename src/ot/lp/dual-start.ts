@@ -89,6 +89,13 @@ function bestScan(M: Float64Array, K: number, N: number, rs: number, cs: number,
     const j1 = Math.min(N, j0 + block);
     for (let i = 0; i < K; i++) {
       const o = i * rs, ui = u[i];
+      if (cs === 1) {
+        for (let j = j0; j < j1; j++) {
+          const v = M[o + j] - ui, s = secVal[j];
+          if (v < s) { const b = bestVal[j]; if (v < b) { secVal[j] = b; bestVal[j] = v; bestRow[j] = i; } else secVal[j] = v; }
+        }
+        continue;
+      }
       for (let j = j0; j < j1; j++) {
         const v = M[o + j * cs] - ui;
         if (v < secVal[j]) {
@@ -117,9 +124,16 @@ function rowGaps(M: Float64Array, o: number, cs: number, N: number, i: number, c
     if (rh < S) { select(buf, rh, S); phi = buf[rh]; }
     if (rl >= 0) { select(buf, rl, rh < S ? rh + 1 : S); plo = buf[rl]; }
     let below = 0, maxBelow = -Infinity, kept = 0;
-    for (let j = 0; j < N; j++) {
-      const g = M[o + j * cs] - (bestRow[j] === i ? secVal[j] : bestVal[j]);
-      if (g < plo) { below++; if (g > maxBelow) maxBelow = g; } else if (g <= phi) buf[kept++] = g;
+    if (cs === 1) {
+      for (let j = 0; j < N; j++) {
+        const g = M[o + j] - (bestRow[j] === i ? secVal[j] : bestVal[j]);
+        if (g < plo) { below++; if (g > maxBelow) maxBelow = g; } else if (g <= phi) buf[kept++] = g;
+      }
+    } else {
+      for (let j = 0; j < N; j++) {
+        const g = M[o + j * cs] - (bestRow[j] === i ? secVal[j] : bestVal[j]);
+        if (g < plo) { below++; if (g > maxBelow) maxBelow = g; } else if (g <= phi) buf[kept++] = g;
+      }
     }
     const k = c - below;
     if (k >= 0 && k < kept) {
