@@ -5,8 +5,9 @@
  * u_i that would give it exactly its own mass with the others held at their current values
  * (the c-th smallest "gap" of the columns, found by sampled selection), and moves part of the
  * way there, with a per-row step that grows while the row stays on one side of its mass and
- * shrinks when it crosses. It only needs to be good, not exact: the exact solver corrects
- * what is left. Also returns, for the potentials it ends with, every column's best row and its
+ * shrinks when it crosses. Large problems start from the potentials of an evenly thinned
+ * column set (recursively), which cuts the sweeps over the whole matrix. It only needs to be
+ * good, not exact: the exact solver corrects what is left. Also returns, for the potentials it ends with, every column's best row and its
  * margin over the second best, which the exact solver uses to leave most columns alone.
  *
  * Owns: that heuristic and the best/second-best scan. Knows nothing else.
@@ -15,6 +16,9 @@
 const DEBUG = !!process.env.DISCRETE_GANS_OT_DEBUG;
 /** Step towards a row's target: starts at half, doubles while its load stays on the same side
  * of its mass (up to the whole way), halves when it crosses (down to 1/20). */
+/** With at least SUBSAMPLE_MIN columns per row, first balance every SUBSAMPLE-th column
+ * (recursively), then run at most AFTER_SUBSAMPLE sweeps over all of them. */
+const SUBSAMPLE = 8, SUBSAMPLE_MIN = 64, AFTER_SUBSAMPLE = 4;
 const STEP_START = 0.5, STEP_UP = 2, STEP_DOWN = 0.5, STEP_MIN = 0.05, STEP_MAX = 1;
 
 export interface BalancedStart {
@@ -46,6 +50,17 @@ export function balancingPotentials(M: Float64Array, K: number, N: number, rs: n
     return { u, bestRow, bestVal, margin: secVal.fill(Infinity) };
   }
   const unit = dem[0];
+  if (sweeps > 0 && N >= SUBSAMPLE_MIN * K) {
+    // Warm start from every SUBSAMPLE-th column (the same problem, smaller: potentials of an
+    // evenly thinned set are close to the full ones), then fewer sweeps over all columns.
+    const Ns = Math.ceil(N / SUBSAMPLE);
+    const sub = new Float64Array(K * Ns);
+    for (let i = 0; i < K; i++) { const o = i * rs, p = i * Ns; for (let t = 0; t < Ns; t++) sub[p + t] = M[o + t * SUBSAMPLE * cs]; }
+    const subSup = new Float64Array(K);
+    for (let i = 0; i < K; i++) subSup[i] = (sup[i] * Ns) / N;
+    u.set(balancingPotentials(sub, K, Ns, Ns, 1, subSup, new Float64Array(Ns).fill(unit), sweeps, tolerance).u);
+    sweeps = Math.min(sweeps, AFTER_SUBSAMPLE);
+  }
   const load = new Float64Array(K);
   const target = new Float64Array(K);
   const step = new Float64Array(K).fill(STEP_START), lastSide = new Float64Array(K);
