@@ -93,8 +93,13 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
   };
   /** Offer column j, now with flow in row t, as a move out of t towards every other row. */
   const offer = (t: number, j: number): void => {
-    const o = j * cs, ct = M[o + t * rs];
-    for (let i2 = 0; i2 < K; i2++) if (i2 !== t) put(t * K + i2, M[o + i2 * rs] - ct, j);
+    const o = j * cs, ct = M[o + t * rs], row = t * K;
+    for (let i2 = 0; i2 < K; i2++) {
+      if (i2 === t) continue;
+      const key = M[o + i2 * rs] - ct, h = row + i2;
+      heaps.push(h, key, j);
+      if (key < topKey[h]) { topKey[h] = key; topCol[h] = j; }
+    }
   };
 
   // A column that never left its home row b is in the heap of pair (b, i2) only if its start
@@ -155,7 +160,7 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
   if (DEBUG) console.error('few-sources: heaps with', heaps.count(), 'entries', (performance.now() - t0).toFixed(0), 'ms');
 
   const dist = new Float64Array(K);
-  const done = new Uint8Array(K);
+  const open = new Float64Array(K), grown = new Float64Array(K);
   const prevRow = new Int32Array(K);
   const prevCol = new Int32Array(K);
   let iterations = 0, expansions = 0;
@@ -166,36 +171,41 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
     let anyExcess = false;
     for (let i = 0; i < K; i++) if (excess[i] > tol) { anyExcess = true; break; }
     if (!anyExcess) break;
-    // Dijkstra from all over-full rows at once, over every row.
+    // Dijkstra from all over-full rows at once, until every under-full row is settled.
+    let deficits = 0;
     for (let i = 0; i < K; i++) {
-      done[i] = 0; prevRow[i] = -1;
-      dist[i] = excess[i] > tol ? 0 : Infinity;
+      prevRow[i] = -1; grown[i] = u[i] - u0[i];
+      dist[i] = open[i] = excess[i] > tol ? 0 : Infinity;
+      if (excess[i] < -tol) deficits++;
     }
     let reachedDeficit = false, far = 0;
-    for (;;) {
+    while (deficits > 0) {
       let best = -1, bd = Infinity;
-      for (let i = 0; i < K; i++) if (!done[i] && dist[i] < bd) { bd = dist[i]; best = i; }
+      for (let i = 0; i < K; i++) if (open[i] < bd) { bd = open[i]; best = i; }
       if (best < 0) break;
-      done[best] = 1; far = bd;
-      if (excess[best] < -tol) reachedDeficit = true;
-      const ub = u[best], gb = ub - u0[best], row = best * K;
+      open[best] = Infinity; far = bd;
+      if (excess[best] < -tol) { reachedDeficit = true; deficits--; }
+      const ub = u[best], gb = grown[best], row = best * K;
       for (let i2 = 0; i2 < K; i2++) {
-        if (done[i2]) continue;
+        const old = open[i2];
+        if (old === Infinity && dist[i2] !== Infinity) continue; // settled
         const tk = topKey[row + i2], tp = pairT[row + i2];
         // Real move: the heap top. Left-out moves: at least the pair's bound.
         let w = tk === Infinity ? Infinity : tk - u[i2] + ub;
         let virtual = false;
         if (tp !== Infinity) {
-          let lb = tp + gb - (u[i2] - u0[i2]);
+          let lb = tp + gb - grown[i2];
           if (lb < 0) lb = 0;
           if (lb < w) { w = lb; virtual = true; }
         }
         if (w === Infinity) continue;
         if (w < 0) w = 0; // round-off: reduced costs are non-negative
         const nd = bd + w;
-        if (nd < dist[i2]) { dist[i2] = nd; prevRow[i2] = best; prevCol[i2] = virtual ? -1 : topCol[row + i2]; }
+        if (nd < dist[i2]) { dist[i2] = open[i2] = nd; prevRow[i2] = best; prevCol[i2] = virtual ? -1 : topCol[row + i2]; }
       }
     }
+    // Rows left open keep tentative distances above `far`: treat them as unreached.
+    for (let i = 0; i < K; i++) if (open[i] !== Infinity) { dist[i] = Infinity; prevRow[i] = -1; }
     if (!reachedDeficit) break; // only round-off excess left: checked below
     // Tree edges that are virtual: bring those pairs' columns in (past what the tree needs,
     // and at least RAISE_FACTOR times the bound); the next phase searches again.
