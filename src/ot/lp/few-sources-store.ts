@@ -15,13 +15,14 @@ export class PairHeaps {
   readonly size: Int32Array;
   private static readonly EMPTY_KEYS = new Float64Array(0);
   private static readonly EMPTY_IDS = new Int32Array(0);
-  constructor(count: number) {
+  /** firstCapacity: entries allocated the first time a pair receives one (doubling after). */
+  constructor(count: number, private readonly firstCapacity = 8) {
     this.keys = new Array<Float64Array>(count).fill(PairHeaps.EMPTY_KEYS);
     this.ids = new Array<Int32Array>(count).fill(PairHeaps.EMPTY_IDS);
     this.size = new Int32Array(count);
   }
   private grow(h: number): void {
-    const c = Math.max(32, this.keys[h].length * 2);
+    const c = Math.max(this.firstCapacity, this.keys[h].length * 2);
     const k = new Float64Array(c); k.set(this.keys[h]); this.keys[h] = k;
     const i = new Int32Array(c); i.set(this.ids[h]); this.ids[h] = i;
   }

@@ -76,7 +76,8 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
     live++;
   }
 
-  const heaps = new PairHeaps(K * K);
+  // First allocation per pair: about the columns per pair, between 4 and 32 entries.
+  const heaps = new PairHeaps(K * K, Math.max(4, Math.min(32, Math.floor((4 * N) / (K * K)))));
   const keys = heaps.keys, ids = heaps.ids, hsize = heaps.size;
   // topKey[i·K + i2]: the smallest static key M_i2j − M_ij over columns j in row i, kept
   // current (stale heap tops are popped when a column leaves a row), so Dijkstra reads one
