@@ -19,6 +19,8 @@ const DEBUG = !!process.env.DISCRETE_GANS_OT_DEBUG;
 /** With at least SUBSAMPLE_MIN columns per row, first balance every SUBSAMPLE-th column
  * (recursively), then run at most AFTER_SUBSAMPLE sweeps over all of them. */
 const SUBSAMPLE = 8, SUBSAMPLE_MIN = 64, AFTER_SUBSAMPLE = 4;
+/** Relative imbalance at the given start below which no thinned warm start is tried. */
+const WARM_LIMIT = 0.25;
 const STEP_START = 0.5, STEP_UP = 2, STEP_DOWN = 0.5, STEP_MIN = 0.05, STEP_MAX = 1;
 
 export interface BalancedStart {
@@ -50,7 +52,21 @@ export function balancingPotentials(M: Float64Array, K: number, N: number, rs: n
     return { u, bestRow, bestVal, margin: secVal.fill(Infinity) };
   }
   const unit = dem[0];
+  const load = new Float64Array(K);
+  const imbalance = (): number => {
+    load.fill(0);
+    for (let j = 0; j < N; j++) load[bestRow[j]] += unit;
+    let worst = 0;
+    for (let i = 0; i < K; i++) worst = Math.max(worst, Math.abs(load[i] - sup[i]) / sup[i]);
+    return worst;
+  };
+  let scanned = false;
   if (sweeps > 0 && N >= SUBSAMPLE_MIN * K) {
+    // Potentials that start near the answer (a caller's warm start) are kept as they are.
+    bestScan(M, K, N, rs, cs, u, bestVal, secVal, bestRow);
+    scanned = imbalance() <= WARM_LIMIT;
+  }
+  if (sweeps > 0 && N >= SUBSAMPLE_MIN * K && !scanned) {
     // Warm start from every SUBSAMPLE-th column (the same problem, smaller: potentials of an
     // evenly thinned set are close to the full ones), then fewer sweeps over all columns.
     const Ns = Math.ceil(N / SUBSAMPLE);
@@ -61,17 +77,14 @@ export function balancingPotentials(M: Float64Array, K: number, N: number, rs: n
     u.set(balancingPotentials(sub, K, Ns, Ns, 1, subSup, new Float64Array(Ns).fill(unit), sweeps, tolerance).u);
     sweeps = Math.min(sweeps, AFTER_SUBSAMPLE);
   }
-  const load = new Float64Array(K);
   const target = new Float64Array(K);
   const step = new Float64Array(K).fill(STEP_START), lastSide = new Float64Array(K);
   const buf = new Float64Array(N), pair = new Float64Array(2);
   for (let sweep = 0; ; sweep++) {
-    bestScan(M, K, N, rs, cs, u, bestVal, secVal, bestRow);
+    if (!scanned) bestScan(M, K, N, rs, cs, u, bestVal, secVal, bestRow);
+    scanned = false;
     if (sweep >= sweeps) break;
-    load.fill(0);
-    for (let j = 0; j < N; j++) load[bestRow[j]] += unit;
-    let worst = 0;
-    for (let i = 0; i < K; i++) worst = Math.max(worst, Math.abs(load[i] - sup[i]) / sup[i]);
+    const worst = imbalance();
     if (DEBUG) console.error('balance sweep', sweep, worst.toFixed(4), performance.now().toFixed(0));
     if (worst < tolerance) break;
     for (let i = 0; i < K; i++) {
