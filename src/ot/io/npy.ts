@@ -28,17 +28,10 @@ export interface NpyPoints {
  * (for instance in memory a fast kernel reads in place); it must hold `count` floats.
  */
 export function readNpy(path: string, alloc?: (count: number) => Float32Array): NpyPoints {
-  let fd: number;
-  try { fd = openSync(path, 'r'); } catch (e) { throw cannotRead(path, e); }
+  const o = openForReading(path, alloc);
+  if ('whole' in o) return o.whole;
+  const { fd, h, data, bytes } = o;
   try {
-    const h = readHeader(fd, path);
-    if (h === null) {
-      let buf: Buffer;
-      try { buf = readFileSync(path); } catch (e) { throw cannotRead(path, e); }
-      return parseNpy(buf, path);
-    }
-    const data = alloc ? alloc(h.count) : new Float32Array(h.count);
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, h.count * 4);
     for (let b0 = 0; b0 < bytes.length; b0 += CHUNK_BYTES) {
       const b1 = Math.min(bytes.length, b0 + CHUNK_BYTES);
       if (readAll(fd, bytes, b0, b1 - b0, h.dataStart + b0, path) < b1 - b0) throw new UserError(`${path} is shorter than its shape says`);
@@ -56,17 +49,10 @@ export function readNpy(path: string, alloc?: (count: number) => Float32Array): 
  * the chunks already read. Same values, errors and `alloc` as readNpy.
  */
 export async function readNpyAsync(path: string, alloc?: (count: number) => Float32Array): Promise<NpyPoints> {
-  let fd: number;
-  try { fd = openSync(path, 'r'); } catch (e) { throw cannotRead(path, e); }
+  const o = openForReading(path, alloc);
+  if ('whole' in o) return o.whole;
+  const { fd, h, data, bytes } = o;
   try {
-    const h = readHeader(fd, path);
-    if (h === null) {
-      let buf: Buffer;
-      try { buf = readFileSync(path); } catch (e) { throw cannotRead(path, e); }
-      return parseNpy(buf, path);
-    }
-    const data = alloc ? alloc(h.count) : new Float32Array(h.count);
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, h.count * 4);
     let next = 0, bad = -1, short = false, failed = false;
     const lane = async (): Promise<void> => {
       while (!failed && next < bytes.length) {
@@ -87,6 +73,29 @@ export async function readNpyAsync(path: string, alloc?: (count: number) => Floa
     return points(data, h.shape);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** A float32 file open for reading into its destination array (`alloc`'s, else a new one);
+ *  any other kind is read whole and parsed now (`whole`). The caller closes `fd`. */
+type Opened = { fd: number; h: Header; data: Float32Array; bytes: Uint8Array } | { whole: NpyPoints };
+
+function openForReading(path: string, alloc?: (count: number) => Float32Array): Opened {
+  let fd: number;
+  try { fd = openSync(path, 'r'); } catch (e) { throw cannotRead(path, e); }
+  try {
+    const h = readHeader(fd, path);
+    if (h === null) {
+      closeSync(fd);
+      let buf: Buffer;
+      try { buf = readFileSync(path); } catch (e) { throw cannotRead(path, e); }
+      return { whole: parseNpy(buf, path) };
+    }
+    const data = alloc ? alloc(h.count) : new Float32Array(h.count);
+    return { fd, h, data, bytes: new Uint8Array(data.buffer, data.byteOffset, h.count * 4) };
+  } catch (e) {
+    try { closeSync(fd); } catch { /* already closed */ }
+    throw e;
   }
 }
 
