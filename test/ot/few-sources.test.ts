@@ -122,7 +122,8 @@ test('few-sources equals the network simplex on random K × N problems, both ori
 
 test('clustered points (the balancing start leaves many moves, pair bounds get raised) match the network simplex', () => {
   const rng = new Rng(23);
-  for (const [K, N, d] of [[8, 400, 3], [16, 700, 5], [32, 600, 2], [12, 96, 4]]) {
+  // N ≥ 64K (the last two) also takes the thinned (every 8th column) warm start.
+  for (const [K, N, d] of [[8, 400, 3], [16, 700, 5], [32, 600, 2], [12, 96, 4], [4, 600, 3], [8, 1100, 4]]) {
     const M = clustered(rng, K, N, d);
     const a = fill(K, N), b = fill(N, K);
     const ns = networkSimplex(a, b, M, K, N);
@@ -135,6 +136,20 @@ test('clustered points (the balancing start leaves many moves, pair bounds get r
     assert.ok(Math.abs(e.cost - ns.cost / (K * N)) <= 1e-12 * e.cost, `emd ${K}x${N}`);
     checkExact(M, K, N, fill(K, 1 / K), fill(N, 1 / N), e, `emd clustered ${K}x${N}`);
   }
+});
+
+test('costs shifted by near-optimal potentials (a warm start, as OT-means makes) give the same plan cost', () => {
+  const rng = new Rng(26);
+  const K = 6, N = 900;
+  const M = clustered(rng, K, N, 3);
+  const a = fill(K, N), b = fill(N, K);
+  const first = fewSources(a, b, M, K, N);
+  const S = new Float64Array(K * N);
+  for (let i = 0; i < K; i++) for (let j = 0; j < N; j++) S[i * N + j] = M[i * N + j] * (1 + 0.01 * Math.cos(i + j)) - first.u[i] + 0.001 * i;
+  const ns = networkSimplex(a, b, S, K, N);
+  const r = fewSources(a, b, S, K, N);
+  assert.ok(Math.abs(r.cost - ns.cost) <= 1e-12 * Math.abs(ns.cost), `${r.cost} vs ${ns.cost}`);
+  checkExact(S, K, N, a, b, r, 'warm start');
 });
 
 test('arbitrary weights (no balancing start, every column at its nearest row first) match the network simplex', () => {

@@ -6,7 +6,8 @@
  * (the c-th smallest "gap" of the columns, found by sampled selection), and moves part of the
  * way there, with a per-row step that grows while the row stays on one side of its mass and
  * shrinks when it crosses. Large problems start from the potentials of an evenly thinned
- * column set (recursively), which cuts the sweeps over the whole matrix. It only needs to be
+ * column set (recursively), which cuts the sweeps over the whole matrix, unless the zero
+ * start is already close (costs shifted by a caller's warm start). It only needs to be
  * good, not exact: the exact solver corrects what is left. Also returns, for the potentials it ends with, every column's best row and its
  * margin over the second best, which the exact solver uses to leave most columns alone.
  *
