@@ -110,13 +110,18 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
   const pairT = new Float64Array(K * K);
   let T0 = Infinity;
   if (K > 1) {
+    // The START_FRACTION quantile of the margins that are not ties (ties all come in at once).
     const scratch = new Float64Array(live);
-    let k = 0, scale = 0;
-    for (let j = 0; j < N; j++) if (dem[j] > 0) { scratch[k++] = start.margin[j]; scale = Math.max(scale, Math.abs(homeCost[j])); }
-    const q = Math.min(live - 1, Math.floor(START_FRACTION * live));
-    select(scratch, q);
-    T0 = scratch[q];
-    if (!(T0 > 1e-12 * scale)) T0 = 1e-12 * scale + 1e-300;
+    let scale = 0;
+    for (let j = 0; j < N; j++) if (dem[j] > 0) scale = Math.max(scale, Math.abs(homeCost[j]));
+    const tie = 1e-12 * scale + 1e-300;
+    let k = 0;
+    for (let j = 0; j < N; j++) if (dem[j] > 0 && start.margin[j] > tie) scratch[k++] = start.margin[j];
+    if (k > 0) {
+      const q = Math.min(k - 1, Math.floor(START_FRACTION * k));
+      select(scratch, q, k);
+      T0 = scratch[q];
+    } else T0 = tie;
   }
   // Each home row's columns in increasing level of their smallest start margin (level ℓ holds
   // margins in (T0·2^(ℓ−1), T0·2^ℓ]), so raising a pair's threshold stops at the first level
