@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   'ot-means': () => import('./ot-means.js'),
   'direct-losses': () => import('./direct-losses.js'),
   'ot-lp': () => import('./ot-lp.js'),
+  'few-sources': () => import('./few-sources.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);
