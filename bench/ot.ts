@@ -80,12 +80,17 @@ export async function run(args: string[]): Promise<void> {
     const metric = parseMetric('MiniBatchPatchLoss-dist=swd-p=16-s=1');
     const shape = { n: 64, m: 64, c: 1, h: 64, w: 64 };
     metric.evaluateWithGradient(x.subarray(0, 4 * 4096), y.subarray(0, 4 * 4096), { ...shape, n: 4, m: 4 }, new Rng(1)); // warm-up
-    const t = performance.now(), c0 = process.cpuUsage();
-    const r = metric.evaluateWithGradient(x, y, shape, new Rng(1));
-    const ts = (performance.now() - t) / 1000;
-    const cpu = process.cpuUsage(c0);
+    // Two evaluations, as in training's loop: the first pays the large allocations' page faults.
+    const runs: Array<{ s: number; cpu: number; value: number }> = [];
+    for (let k = 0; k < 2; k++) {
+      const t = performance.now(), c0 = process.cpuUsage();
+      const r = metric.evaluateWithGradient(x, y, shape, new Rng(1));
+      const cpu = process.cpuUsage(c0);
+      runs.push({ s: (performance.now() - t) / 1000, cpu: (cpu.user + cpu.system) / 1e6, value: r.value });
+    }
+    const ts = runs[1].s;
     const torch = potAvailable('torch') ? python(['patchswd']) : null;
-    console.log(`ot: patch SWD p=16 s=1 fwd+bwd: ours ${fmt(ts)} s (${fmt((cpu.user + cpu.system) / 1e6)} s CPU; value ${r.value.toFixed(5)}); reference ~7.2 s → ratio ${fmt(7.2 / ts)} (goal ≥ 3)` +
+    console.log(`ot: patch SWD p=16 s=1 fwd+bwd: ours ${fmt(runs[0].s)} s first, ${fmt(ts)} s second (${fmt(runs[1].cpu)} s CPU; value ${runs[1].value.toFixed(5)}); reference ~7.2 s → ratio ${fmt(7.2 / ts)} (goal ≥ 3)` +
       (torch ? `; PyTorch same loss here ${fmt(torch.seconds as number)} s (${torch.threads} threads) → ratio ${fmt((torch.seconds as number) / ts)}` : '; PyTorch skipped'));
     defaultEvaluation();
   } finally {
