@@ -23,6 +23,11 @@ export interface FastGemm {
   centreRows(p: Float32Array, rows: number, d: number, mu: Float32Array, c: Float32Array, norms: Float64Array): void;
   /** Starts the product's worker threads now, so that their boot overlaps other work. */
   prestart(): void;
+  /** The shared WebAssembly.Memory that alloc's arrays live in (null when it is not shared),
+   *  for src/ot's own worker threads to read and write those arrays in place. */
+  sharedMemory(): WebAssembly.Memory | null;
+  /** Whether `arr` is a view into that memory. */
+  owns(arr: ArrayBufferView): boolean;
 }
 
 async function loadFastGemm(): Promise<FastGemm | null> {
@@ -55,6 +60,8 @@ async function loadFastGemm(): Promise<FastGemm | null> {
         }
       },
       prestart: () => { wasmKernels()?.prestartThreads(); },
+      sharedMemory: () => (rt.memory.buffer instanceof SharedArrayBuffer ? rt.memory : null),
+      owns: (a) => heap.owns(a),
     };
   } catch {
     return null;

@@ -14,7 +14,11 @@
 import type { Rng } from '../engine/random.js';
 import { SQ_DIST_FLOOR, euclideanCost, type Points } from './cost.js';
 import { projectT, matMulTN, allocF32, releaseF32 } from './gemm.js';
-import { makeSortScratch, radixSortFloat32, radixRankFloat32 } from './sort.js';
+import { makeSortScratch, radixSortFloat32 } from './sort.js';
+import { makeDirectionWork } from './sliced-rows.js';
+import { slicedDirections, prestartSlicedThreads, slicedThreading } from './sliced-threads.js';
+
+export { sorted1dW1 } from './sliced-rows.js';
 
 export interface DistanceResult {
   readonly value: number;
@@ -50,33 +54,6 @@ export function quantileCoupling(n: number, m: number, visit: (i: number, j: num
   }
 }
 
-/** Exact 1-D W1 between sorted xs (n) and ys (m) with uniform weights; when gx is given,
- *  adds d/dxs[k] (in sorted positions) times `scale`. */
-export function sorted1dW1(xs: Float32Array, n: number, ys: Float32Array, m: number,
-  gx: Float64Array | null = null, scale = 1): number {
-  let total = 0;
-  if (n === m) {
-    for (let k = 0; k < n; k++) {
-      const diff = xs[k] - ys[k];
-      total += diff < 0 ? -diff : diff;
-      if (gx) gx[k] += diff > 0 ? scale / n : diff < 0 ? -scale / n : 0;
-    }
-    return total / n;
-  }
-  const inv = 1 / (n * m);
-  let i = 0, j = 0, rx = m, ry = n;
-  while (i < n && j < m) {
-    const t = rx < ry ? rx : ry;
-    const diff = xs[i] - ys[j];
-    total += t * (diff < 0 ? -diff : diff);
-    if (gx) gx[i] += diff > 0 ? scale * t * inv : diff < 0 ? -scale * t * inv : 0;
-    rx -= t; ry -= t;
-    if (rx === 0) { i++; rx = m; }
-    if (ry === 0) { j++; ry = n; }
-  }
-  return total * inv;
-}
-
 /** Projections P×n: row p holds the n points projected on direction p (contiguous). */
 function project(x: Points, n: number, dirs: Float32Array, P: number, d: number): Float32Array {
   const out = allocF32(n * P);
@@ -100,41 +77,16 @@ export function swd(x: Points, n: number, y: Points, m: number, d: number, rng: 
 export function swdF32(x: Points, n: number, y: Points, m: number, d: number, rng: Rng,
   numProj = 128, wantGrad = false): { value: number; gradX: Float32Array | null } {
   const dirs = randomDirections(rng, numProj, d);
+  // Start the sort threads (when they will be used) so their boot overlaps the projections.
+  if ((n + m) * numProj >= slicedThreading.minWork) prestartSlicedThreads();
   const px = project(x, n, dirs, numProj, d);
   const py = project(y, m, dirs, numProj, d);
-  const scratch = makeSortScratch(Math.max(n, m));
-  const xs = new Float32Array(n), ys = new Float32Array(m);
-  const xi = new Int32Array(n);
-  const gSorted = wantGrad && n !== m ? new Float64Array(n) : null;
   const gProj = wantGrad ? allocF32(n * numProj) : null;
+  // One W1 per direction (on worker threads too when large), summed here in direction order.
+  const values = new Float64Array(numProj);
+  slicedDirections(px, py, gProj, n, m, numProj, values, makeDirectionWork(n, m, wantGrad));
   let total = 0;
-  for (let p = 0; p < numProj; p++) {
-    const o = p * n;
-    if (gProj && n === m) {
-      // Equal sizes: the x of rank r meets the r-th smallest y; its derivative is ±1/n. Visiting
-      // x in its own order reads ys at random but writes the gradient in order (no scatter).
-      radixRankFloat32(px, o, 1, n, xi, scratch);
-      radixSortFloat32(py, p * m, 1, m, ys, null, scratch);
-      const c = 1 / (n * numProj);
-      let sum = 0;
-      for (let k = 0; k < n; k++) {
-        const diff = px[o + k] - ys[xi[k]];
-        sum += diff < 0 ? -diff : diff;
-        gProj[o + k] = diff > 0 ? c : diff < 0 ? -c : 0;
-      }
-      total += sum / n;
-      continue;
-    }
-    radixSortFloat32(px, o, 1, n, xs, wantGrad ? xi : null, scratch);
-    radixSortFloat32(py, p * m, 1, m, ys, null, scratch);
-    if (gSorted && gProj) {
-      gSorted.fill(0);
-      total += sorted1dW1(xs, n, ys, m, gSorted, 1 / numProj);
-      for (let k = 0; k < n; k++) gProj[o + xi[k]] = gSorted[k];
-    } else {
-      total += sorted1dW1(xs, n, ys, m);
-    }
-  }
+  for (let p = 0; p < numProj; p++) total += values[p];
   let gradX: Float32Array | null = null;
   if (gProj) {
     gradX = allocF32(n * d);
