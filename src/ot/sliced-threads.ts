@@ -83,12 +83,13 @@ export function slicedWorkerDirections(): number {
 /**
  * values[p] = W1 of direction p between the rows of px (numProj×n) and py (numProj×m), and,
  * when gProj is given, its rows (see swdDirection). `work` is the main thread's workspace.
+ * Returns whether worker threads took part.
  */
 export function slicedDirections(px: Float32Array, py: Float32Array, gProj: Float32Array | null,
-  n: number, m: number, numProj: number, values: Float64Array, work: DirectionWork): void {
-  if (!runThreaded(px, py, gProj, n, m, numProj, values, work)) {
-    for (let p = 0; p < numProj; p++) values[p] = swdDirection(px, py, gProj, n, m, numProj, p, work);
-  }
+  n: number, m: number, numProj: number, values: Float64Array, work: DirectionWork): boolean {
+  if (runThreaded(px, py, gProj, n, m, numProj, values, work)) return true;
+  for (let p = 0; p < numProj; p++) values[p] = swdDirection(px, py, gProj, n, m, numProj, p, work);
+  return false;
 }
 
 function runThreaded(px: Float32Array, py: Float32Array, gProj: Float32Array | null,

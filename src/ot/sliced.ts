@@ -20,6 +20,8 @@ import { slicedDirections, prestartSlicedThreads, slicedThreading } from './slic
 
 export { sorted1dW1 } from './sliced-rows.js';
 
+const DEBUG = !!process.env.DISCRETE_GANS_OT_DEBUG;
+
 export interface DistanceResult {
   readonly value: number;
   /** d value / d x (n×d), or null when not asked for. */
@@ -76,6 +78,7 @@ export function swd(x: Points, n: number, y: Points, m: number, d: number, rng: 
  */
 export function swdF32(x: Points, n: number, y: Points, m: number, d: number, rng: Rng,
   numProj = 128, wantGrad = false): { value: number; gradX: Float32Array | null } {
+  const t0 = DEBUG ? performance.now() : 0;
   const dirs = randomDirections(rng, numProj, d);
   // Start the sort threads (when they will be used) so their boot overlaps the projections.
   if ((n + m) * numProj >= slicedThreading.minWork) prestartSlicedThreads();
@@ -84,7 +87,9 @@ export function swdF32(x: Points, n: number, y: Points, m: number, d: number, rn
   const gProj = wantGrad ? allocF32(n * numProj) : null;
   // One W1 per direction (on worker threads too when large), summed here in direction order.
   const values = new Float64Array(numProj);
-  slicedDirections(px, py, gProj, n, m, numProj, values, makeDirectionWork(n, m, wantGrad));
+  const t1 = DEBUG ? performance.now() : 0;
+  const threaded = slicedDirections(px, py, gProj, n, m, numProj, values, makeDirectionWork(n, m, wantGrad));
+  const t2 = DEBUG ? performance.now() : 0;
   let total = 0;
   for (let p = 0; p < numProj; p++) total += values[p];
   let gradX: Float32Array | null = null;
@@ -94,6 +99,10 @@ export function swdF32(x: Points, n: number, y: Points, m: number, d: number, rn
     releaseF32(gProj);
   }
   releaseF32(py); releaseF32(px);
+  if (DEBUG) {
+    const ms = (a: number, b: number): string => (b - a).toFixed(0);
+    process.stderr.write(`swd ${n}x${m} d=${d} P=${numProj}: project ${ms(t0, t1)} ms, directions ${ms(t1, t2)} ms (${threaded ? 'threaded' : 'main thread'}), back-project ${ms(t2, performance.now())} ms\n`);
+  }
   return { value: total / numProj, gradX };
 }
 
