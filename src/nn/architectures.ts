@@ -3,7 +3,10 @@
  * `buildGenerator(text, ctx)` and `buildDiscriminator(text, ctx)` look the name up and let the
  * builder resolve its keys (errors name the whole string). Other files add architectures with
  * `registerGenerator` / `registerDiscriminator` (DCGAN, FastGAN register themselves from their
- * own modules; src/nn/index.ts imports them so they are present).
+ * own modules; src/nn/index.ts imports them so they are present). Each registers a `check`
+ * beside its builder: every error its builder can raise from the string or the image size,
+ * without allocating a weight, so `checkGenerator` / `checkDiscriminator` can refuse a bad
+ * string before a run decodes its data.
  * Generators map N×zDim codes to N×C×S×S images; discriminators map images to N scores.
  */
 import type { DType, Rng } from '../engine/index.js';
@@ -20,24 +23,45 @@ export interface ArchContext {
 }
 
 export type ArchBuilder = (spec: ParsedSpec, ctx: ArchContext) => Module;
+/** Throws what the builder would throw for this string and context; allocates nothing. */
+export type ArchCheck = (spec: ParsedSpec, ctx: Omit<ArchContext, 'rng'>) => void;
 
-const generators = new Map<string, ArchBuilder>();
-const discriminators = new Map<string, ArchBuilder>();
+interface Entry { build: ArchBuilder; check: ArchCheck }
+const generators = new Map<string, Entry>();
+const discriminators = new Map<string, Entry>();
 
-export function registerGenerator(name: string, build: ArchBuilder): void { generators.set(name, build); }
-export function registerDiscriminator(name: string, build: ArchBuilder): void { discriminators.set(name, build); }
+export function registerGenerator(name: string, build: ArchBuilder, check: ArchCheck): void { generators.set(name, { build, check }); }
+export function registerDiscriminator(name: string, build: ArchBuilder, check: ArchCheck): void { discriminators.set(name, { build, check }); }
 export function generatorNames(): string[] { return [...generators.keys()]; }
 export function discriminatorNames(): string[] { return [...discriminators.keys()]; }
 
-function build(kind: string, table: Map<string, ArchBuilder>, text: string, ctx: ArchContext): Module {
+function lookup(kind: string, table: Map<string, Entry>, text: string): { spec: ParsedSpec; entry: Entry } {
   const spec = parseSpec(text);
-  const b = table.get(spec.name);
-  if (!b) throw new UserError(`unknown ${kind} architecture "${spec.name}" in "${text}" (known: ${[...table.keys()].join(', ')})`);
-  return b(spec, ctx);
+  const entry = table.get(spec.name);
+  if (!entry) throw new UserError(`unknown ${kind} architecture "${spec.name}" in "${text}" (known: ${[...table.keys()].join(', ')})`);
+  return { spec, entry };
 }
 
 /** A generator from its string, e.g. `FC-nf=128-depth=2`. */
-export function buildGenerator(text: string, ctx: ArchContext): Module { return build('generator', generators, text, ctx); }
+export function buildGenerator(text: string, ctx: ArchContext): Module {
+  const { spec, entry } = lookup('generator', generators, text);
+  return entry.build(spec, ctx);
+}
 
 /** A discriminator from its string, e.g. `FC-nf=1024`, `CNN-GAP=False-depth=4-k=5`. */
-export function buildDiscriminator(text: string, ctx: ArchContext): Module { return build('discriminator', discriminators, text, ctx); }
+export function buildDiscriminator(text: string, ctx: ArchContext): Module {
+  const { spec, entry } = lookup('discriminator', discriminators, text);
+  return entry.build(spec, ctx);
+}
+
+/** Throws the error buildGenerator(text, ctx) would throw, without building anything. */
+export function checkGenerator(text: string, ctx: Omit<ArchContext, 'rng'>): void {
+  const { spec, entry } = lookup('generator', generators, text);
+  entry.check(spec, ctx);
+}
+
+/** Throws the error buildDiscriminator(text, ctx) would throw, without building anything. */
+export function checkDiscriminator(text: string, ctx: Omit<ArchContext, 'rng'>): void {
+  const { spec, entry } = lookup('discriminator', discriminators, text);
+  entry.check(spec, ctx);
+}

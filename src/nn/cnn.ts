@@ -9,7 +9,7 @@
  */
 import type { Tensor } from '../engine/index.js';
 import * as E from '../engine/index.js';
-import { resolveSpec, SpecError } from '../util/named-spec.js';
+import { resolveSpec, SpecError, type ParsedSpec } from '../util/named-spec.js';
 import { registerDiscriminator, type ArchContext } from './architectures.js';
 import { Conv2d, Linear, ReLU } from './layers.js';
 import { Module, Sequential } from './module.js';
@@ -37,16 +37,14 @@ export class CnnDiscriminator extends Module {
     const { depth, nf, k, pad, normalize, GAP } = options;
     const o = { rng: ctx.rng, dtype: ctx.dtype, stride: 2, padding: pad, bias: normalize === 'none' };
     const layers: Module[] = [new Conv2d(ctx.channels, nf, k, o), new ReLU()];
-    let side = Math.floor((ctx.imSize + 2 * pad - k) / 2) + 1;
+    const side = cnnFinalSide(options, ctx.imSize, specText);
     for (let i = 0; i < depth - 1; i++) {
       const cin = nf * 2 ** i, cout = nf * 2 ** (i + 1);
       layers.push(new Conv2d(cin, cout, k, o));
       if (normalize === 'bn') layers.push(new BatchNorm(cout, { dtype: ctx.dtype }));
       if (normalize === 'in') layers.push(new InstanceNorm());
       layers.push(new ReLU());
-      side = Math.floor((side + 2 * pad - k) / 2) + 1;
     }
-    if (side < 1) throw new SpecError(`"${specText}": ${depth} stride-2 convolutions of kernel ${k} leave nothing of a ${ctx.imSize}×${ctx.imSize} image`);
     this.finalSide = side;
     this.receptiveField = cnnReceptiveField(depth, k);
     this.main = this.registerModule('main', new Sequential(layers));
@@ -61,9 +59,22 @@ export class CnnDiscriminator extends Module {
   }
 }
 
-registerDiscriminator('CNN', (spec, ctx: ArchContext) => {
+/** Side of the last feature map of `depth` stride-2 convolutions on an imSize image; throws
+ *  when nothing is left. */
+export function cnnFinalSide(o: Pick<CnnOptions, 'depth' | 'k' | 'pad'>, imSize: number, specText = 'CNN'): number {
+  let side = imSize;
+  for (let i = 0; i < o.depth; i++) side = Math.floor((side + 2 * o.pad - o.k) / 2) + 1;
+  if (side < 1) throw new SpecError(`"${specText}": ${o.depth} stride-2 convolutions of kernel ${o.k} leave nothing of a ${imSize}×${imSize} image`);
+  return side;
+}
+
+function cnnOptions(spec: ParsedSpec, imSize: number): CnnOptions {
   const o = resolveSpec(spec, { depth: 3, nf: 64, k: 3, pad: 0, normalize: 'none', GAP: true },
     { depth: 'int', nf: 'int', k: 'int', pad: 'int', normalize: 'string', GAP: 'bool' }, { normalize: ['none', 'bn', 'in'] }) as CnnOptions;
   if (o.depth < 1 || o.nf < 1 || o.k < 1) throw new SpecError(`"${spec.text}": depth, nf and k must be positive`);
-  return new CnnDiscriminator(o, ctx, spec.text);
-});
+  cnnFinalSide(o, imSize, spec.text);
+  return o;
+}
+
+registerDiscriminator('CNN', (spec, ctx: ArchContext) => new CnnDiscriminator(cnnOptions(spec, ctx.imSize), ctx, spec.text),
+  (spec, ctx) => { cnnOptions(spec, ctx.imSize); });

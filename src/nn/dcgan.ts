@@ -27,7 +27,7 @@ export interface DcganOptions { nf: number; normalize: Normalize }
 /** Number of stride-2 stages beyond the 64-pixel network: 0, 1 or 2. */
 const EXTRA_STAGES: Record<number, number> = { 64: 0, 128: 1, 256: 2 };
 
-function extraStages(text: string, ctx: ArchContext): number {
+function extraStages(text: string, ctx: Pick<ArchContext, 'imSize'>): number {
   const extra = EXTRA_STAGES[ctx.imSize];
   if (extra === undefined) throw new UserError(`--im_size ${ctx.imSize}: the ${text} architecture works at 64, 128 or 256 pixels only`);
   return extra;
@@ -47,13 +47,18 @@ function generatorWidths(nf: number, extra: number): number[] {
   return w;
 }
 
+function checkedGeneratorWidths(nf: number, text: string, ctx: Pick<ArchContext, 'imSize'>): number[] {
+  const widths = generatorWidths(nf, extraStages(text, ctx));
+  if (!widths.every((w) => Number.isInteger(w) && w >= 1)) throw new SpecError(`"${text}": nf ${nf} is too small (or not divisible) for ${ctx.imSize}-pixel images`);
+  return widths;
+}
+
 export class DcganGenerator extends Module {
   readonly main: Sequential;
   constructor(readonly options: DcganOptions, readonly ctx: ArchContext, text = 'DCGAN') {
     super();
     const { nf, normalize } = options;
-    const widths = generatorWidths(nf, extraStages(text, ctx));
-    if (!widths.every((w) => Number.isInteger(w) && w >= 1)) throw new SpecError(`"${text}": nf ${nf} is too small (or not divisible) for ${ctx.imSize}-pixel images`);
+    const widths = checkedGeneratorWidths(nf, text, ctx);
     const o = { rng: ctx.rng, dtype: ctx.dtype, bias: false };
     const layers: Module[] = [new ConvTranspose2d(ctx.zDim, widths[0], 4, { ...o, stride: 1, padding: 0 }), ...norm(normalize, widths[0], ctx), new ReLU()];
     for (let i = 1; i < widths.length; i++) {
@@ -98,5 +103,7 @@ function resolve(spec: ParsedSpec, normalize: Normalize): DcganOptions {
   return o;
 }
 
-registerGenerator('DCGAN', (spec, ctx) => new DcganGenerator(resolve(spec, 'none'), ctx, spec.text));
-registerDiscriminator('DCGAN', (spec, ctx) => new DcganDiscriminator(resolve(spec, 'in'), ctx, spec.text));
+registerGenerator('DCGAN', (spec, ctx) => new DcganGenerator(resolve(spec, 'none'), ctx, spec.text),
+  (spec, ctx) => { checkedGeneratorWidths(resolve(spec, 'none').nf, spec.text, ctx); });
+registerDiscriminator('DCGAN', (spec, ctx) => new DcganDiscriminator(resolve(spec, 'in'), ctx, spec.text),
+  (spec, ctx) => { resolve(spec, 'in'); extraStages(spec.text, ctx); });

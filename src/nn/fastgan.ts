@@ -24,7 +24,7 @@ import type { Tensor } from '../engine/index.js';
 import * as E from '../engine/index.js';
 import { Rng } from '../engine/random.js';
 import { UserError } from '../util/errors.js';
-import { resolveSpec, SpecError } from '../util/named-spec.js';
+import { resolveSpec, SpecError, type ParsedSpec } from '../util/named-spec.js';
 import { registerDiscriminator, registerGenerator, type ArchContext } from './architectures.js';
 import { Conv2d, ConvTranspose2d, LeakyReLU, Sigmoid, type ConvOptions } from './layers.js';
 import { Module, Sequential } from './module.js';
@@ -35,7 +35,7 @@ import { spectralNorm } from './spectral-norm.js';
 export const EVAL_NOISE_SEED = 0x5eed;
 
 /** Refuse any setting but 128×128 RGB (SPEC §9), naming the flag. */
-export function checkFastGanInput(text: string, ctx: ArchContext): void {
+export function checkFastGanInput(text: string, ctx: Omit<ArchContext, 'rng'>): void {
   if (ctx.imSize !== 128) throw new UserError(`--im_size ${ctx.imSize}: ${text} works at 128×128 pixels only (pass --im_size 128)`);
   if (ctx.channels !== 3) throw new UserError(`--gray_scale: ${text} works on RGB images only (drop --gray_scale)`);
 }
@@ -199,17 +199,15 @@ export class FastGanDiscriminator extends Module {
   }
 }
 
+/** ngf (generator) or ndf (discriminator) from the string, after every check on it and on ctx. */
+function width(spec: ParsedSpec, ctx: Omit<ArchContext, 'rng'>, key: 'ngf' | 'ndf', fallback: number): number {
+  const v = resolveSpec(spec, { [key]: fallback }, { [key]: 'int' })[key] as number;
+  if (v < 1) throw new SpecError(`"${spec.text}": ${key} must be positive`);
+  checkFastGanInput(spec.text, ctx);
+  return v;
+}
+
 for (const name of ['FastGAN', 'OldFastGAN']) {
-  registerGenerator(name, (spec, ctx) => {
-    const { ngf } = resolveSpec(spec, { ngf: 64 }, { ngf: 'int' });
-    if (ngf < 1) throw new SpecError(`"${spec.text}": ngf must be positive`);
-    checkFastGanInput(spec.text, ctx);
-    return new FastGanGenerator(ngf, ctx);
-  });
-  registerDiscriminator(name, (spec, ctx) => {
-    const { ndf } = resolveSpec(spec, { ndf: 48 }, { ndf: 'int' });
-    if (ndf < 1) throw new SpecError(`"${spec.text}": ndf must be positive`);
-    checkFastGanInput(spec.text, ctx);
-    return new FastGanDiscriminator(ndf, ctx);
-  });
+  registerGenerator(name, (spec, ctx) => new FastGanGenerator(width(spec, ctx, 'ngf', 64), ctx), (spec, ctx) => { width(spec, ctx, 'ngf', 64); });
+  registerDiscriminator(name, (spec, ctx) => new FastGanDiscriminator(width(spec, ctx, 'ndf', 48), ctx), (spec, ctx) => { width(spec, ctx, 'ndf', 48); });
 }

@@ -64,14 +64,17 @@ export class FcDiscriminator extends Module {
   forward(x: Tensor): Tensor { return E.reshape(this.main.forward(E.flatten(x, 1)), [x.shape[0]]); }
 }
 
-registerGenerator('FC', (spec, ctx) => {
+function generatorOptions(spec: ParsedSpec): FcOptions {
   const o = resolveSpec(spec, { nf: 128, depth: 2, normalize: 'none' }, kinds, choices) as FcOptions;
   checkDepth(spec, o, 2);
-  return new FcGenerator(o, ctx);
-});
+  return o;
+}
 
-registerDiscriminator('FC', (spec, ctx) => {
+function discriminatorOptions(spec: ParsedSpec): FcOptions {
   const o = resolveSpec(spec, { nf: 128, depth: 4, normalize: 'none' }, kinds, choices) as FcOptions;
   checkDepth(spec, o, 2);
-  return new FcDiscriminator(o, ctx);
-});
+  return o;
+}
+
+registerGenerator('FC', (spec, ctx) => new FcGenerator(generatorOptions(spec), ctx), (spec) => { generatorOptions(spec); });
+registerDiscriminator('FC', (spec, ctx) => new FcDiscriminator(discriminatorOptions(spec), ctx), (spec) => { discriminatorOptions(spec); });

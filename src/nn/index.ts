@@ -13,8 +13,8 @@ export type { LayerOptions, ConvOptions, ConvTransposeOptions } from './layers.j
 export { BatchNorm, InstanceNorm, normalizeOver } from './norm.js';
 export { Adam } from './adam.js';
 export type { AdamOptions, AdamState } from './adam.js';
-export { buildGenerator, buildDiscriminator, registerGenerator, registerDiscriminator, generatorNames, discriminatorNames } from './architectures.js';
-export type { ArchContext, ArchBuilder } from './architectures.js';
+export { buildGenerator, buildDiscriminator, checkGenerator, checkDiscriminator, registerGenerator, registerDiscriminator, generatorNames, discriminatorNames } from './architectures.js';
+export type { ArchContext, ArchBuilder, ArchCheck } from './architectures.js';
 export { FcGenerator, FcDiscriminator } from './fc.js';
 export type { FcOptions, Normalize } from './fc.js';
 export { CnnDiscriminator, cnnReceptiveField } from './cnn.js';

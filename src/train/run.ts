@@ -13,7 +13,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadImageFolder } from '../data/image-folder.js';
-import { discriminatorNames, generatorNames } from '../nn/index.js';
+import { checkDiscriminator, checkGenerator, discriminatorNames, generatorNames } from '../nn/index.js';
 import { buildLoss } from '../losses/registry.js';
 import { saveImageGrid } from '../report/grid.js';
 import { MetricsLog } from '../report/metrics-log.js';
@@ -48,9 +48,14 @@ export interface RunSummary {
   readonly evaluations: ReadonlyArray<{ iteration: number; values: Record<string, number> }>;
 }
 
-function checkArch(kind: 'generator' | 'discriminator', flag: string, text: string, known: string[]): void {
+/** Refuse an unknown architecture name, key or value, or one that cannot work at this image
+ *  size and channel count, before any data are decoded. */
+function checkArch(kind: 'generator' | 'discriminator', flag: string, text: string, c: TrainConfig): void {
+  const known = kind === 'generator' ? generatorNames() : discriminatorNames();
   const name = parseSpec(text).name;
   if (!known.includes(name)) throw new UserError(`${flag} ${text}: unknown ${kind} architecture "${name}" (available: ${known.join(', ')})`);
+  const ctx = { zDim: c.zDim, channels: c.grayScale ? 1 : 3, imSize: c.imSize };
+  if (kind === 'generator') checkGenerator(text, ctx); else checkDiscriminator(text, ctx);
 }
 
 export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Promise<RunSummary> {
@@ -58,8 +63,8 @@ export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Pr
   const c = config;
   validateConfig(c);
   const loss = buildLoss(c.lossFunction);
-  checkArch('generator', '--gen_arch', c.genArch, generatorNames());
-  if (loss.needsCritic && c.dStepEvery > 0) checkArch('discriminator', '--disc_arch', c.discArch, discriminatorNames());
+  checkArch('generator', '--gen_arch', c.genArch, c);
+  if (loss.needsCritic && c.dStepEvery > 0) checkArch('discriminator', '--disc_arch', c.discArch, c);
   if (!loss.needsCritic && c.gpWeight > 0) throw new UserError(`--gp_weight penalises a critic, but ${c.lossFunction} trains the generator directly without one`);
   if (!loss.needsCritic && c.dStepEvery > 0 && !c.resumeLastCkpt) log(`note: ${c.lossFunction} needs no critic, so none is built (--D_step_every is ignored)`);
   if (loss.needsCritic && c.dStepEvery <= 0) log(`note: --D_step_every ${c.dStepEvery} disables the critic, so the generator of ${c.lossFunction} receives no gradient`);
