@@ -2,7 +2,8 @@
  * The few-sources exact solver on its own (issue 6): 64 centres against 10,000 and 60,000
  * points (Euclidean costs in 16 dimensions; "mixture": the points gather around 16 of the
  * centres, so the balancing start leaves work; "uniform": points and centres from one box),
- * uniform weights as `emd(64, N, C)` passes them. Each case runs in a fresh child process:
+ * uniform weights as `emd(64, N, C)` passes them; "weighted": the mixture with masses drawn
+ * from 1..4 on both sides (the weighted balancing start). Each case runs in a fresh child process:
  * seconds of the first (cold, as in a one-shot CLI run) and best of 5 solves, augmentations, and the growth of the peak resident set
  * during the first solve against the cost matrix's own size (the issue allows one n × m
  * float64 matrix plus O(n + m) beyond the inputs).
@@ -34,8 +35,16 @@ function costs(rng: Rng, N: number, mixture: boolean): Float64Array {
 const MB = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 
 function child(kind: string, N: number): void {
-  const M = costs(new Rng(N + (kind === 'mixture' ? 1 : 2)), N, kind === 'mixture');
+  const rng = new Rng(N + (kind === 'uniform' ? 2 : 1));
+  const M = costs(rng, N, kind !== 'uniform');
   const a = new Float64Array(K).fill(N), b = new Float64Array(N).fill(K); // emd's integer units
+  if (kind === 'weighted') {
+    for (let i = 0; i < K; i++) a[i] = 1 + rng.int(4);
+    for (let j = 0; j < N; j++) b[j] = 1 + rng.int(4);
+    const sa = a.reduce((s, v) => s + v, 0), sb = b.reduce((s, v) => s + v, 0);
+    for (let i = 0; i < K; i++) a[i] *= sb; // equal totals, in integers
+    for (let j = 0; j < N; j++) b[j] *= sa;
+  }
   const peak0 = process.resourceUsage().maxRSS * 1024;
   let best = Infinity, first = 0, growth = 0, iterations = 0;
   for (let r = 0; r < 5; r++) {
@@ -54,7 +63,7 @@ export async function run(args: string[]): Promise<void> {
   const runner = fileURLToPath(new URL('./run.js', import.meta.url));
   const sizes = args.includes('--quick') ? [10000] : [10000, 60000];
   for (const N of sizes) {
-    for (const kind of ['mixture', 'uniform']) {
+    for (const kind of ['mixture', 'uniform', 'weighted']) {
       const r = spawnSync(process.execPath, [runner, 'few-sources', '--child', kind, String(N)], { encoding: 'utf8' });
       process.stdout.write(r.status === 0 ? r.stdout : `few-sources: ${kind} ${K}×${N} failed: ${r.stderr}\n`);
     }

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fewSources } from '../../src/ot/lp/few-sources.js';
+import { weightedSelect } from '../../src/ot/lp/dual-start.js';
 import { networkSimplex, type TransportResult } from '../../src/ot/lp/network-simplex.js';
 import { emd } from '../../src/ot/lp/emd.js';
 import { Rng } from '../../src/engine/random.js';
@@ -188,4 +189,43 @@ test('one row, one column, all-equal costs and zero-mass columns', () => {
   assert.ok(Math.abs(rz.cost - ns.cost) <= 1e-12 * ns.cost);
   checkExact(M, 3, 30, a, b, rz, 'zero-mass columns');
   for (let k = 0; k < rz.plan.cols.length; k++) assert.ok(rz.plan.cols[k] !== 3 && rz.plan.cols[k] !== 17);
+});
+
+test('weighted columns take the weighted balancing start, thinned warm start included (N ≥ 64K), and stay exact', () => {
+  const rng = new Rng(31);
+  for (const [K, N] of [[8, 1024], [5, 700]] as const) {
+    const a = new Float64Array(K), b = new Float64Array(N);
+    for (let i = 0; i < K; i++) a[i] = 1 + rng.int(5);
+    for (let j = 0; j < N; j++) b[j] = j % 37 === 0 ? 0 : 1 + rng.int(3); // some columns without mass
+    const sa = a.reduce((s, v) => s + v, 0), sb = b.reduce((s, v) => s + v, 0);
+    for (let i = 0; i < K; i++) a[i] *= sb;
+    for (let j = 0; j < N; j++) b[j] *= sa;
+    const M = clustered(rng, K, N, 4);
+    const ns = networkSimplex(a, b, M, K, N);
+    const r = fewSources(a, b, M, K, N);
+    assert.ok(Math.abs(r.cost - ns.cost) <= 1e-12 * Math.max(1, ns.cost), `${K}x${N}: ${r.cost} vs ${ns.cost}`);
+    checkExact(M, K, N, a, b, r, `weighted start ${K}x${N}`);
+  }
+});
+
+test('weightedSelect returns the first element whose cumulative weight passes the target (ties, zero weights)', () => {
+  const rng = new Rng(32);
+  for (let trial = 0; trial < 300; trial++) {
+    const len = 1 + rng.int(40);
+    const g = new Float64Array(len), w = new Float64Array(len);
+    for (let t = 0; t < len; t++) { g[t] = rng.int(trial % 2 === 0 ? 5 : 1000); w[t] = rng.int(4) === 0 ? 0 : 1 + rng.int(3); }
+    const total = w.reduce((s, v) => s + v, 0);
+    const target = Math.max(0, rng.uniform() * (total + 2) - 1);
+    const g0 = g.slice(), w0 = w.slice();
+    const k = weightedSelect(g, w, len, target);
+    // Same multiset of (value, weight) pairs after reordering.
+    const key = (gs: Float64Array, ws: Float64Array): string => Array.from(gs, (v, t) => `${v}:${ws[t]}`).sort().join(',');
+    assert.equal(key(g, w), key(g0, w0));
+    let before = 0;
+    for (let t = 0; t < Math.min(k, len); t++) before += w[t];
+    if (k === len) { assert.ok(total <= target, `trial ${trial}: returned len with total ${total} > ${target}`); continue; }
+    for (let t = 0; t < k; t++) assert.ok(g[t] <= g[k]);
+    for (let t = k + 1; t < len; t++) assert.ok(g[t] >= g[k]);
+    assert.ok(before <= target && before + w[k] > target, `trial ${trial}: ${before} ≤ ${target} < ${before + w[k]}`);
+  }
 });

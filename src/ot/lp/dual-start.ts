@@ -7,7 +7,8 @@
  * way there, with a per-row step that grows while the row stays on one side of its mass and
  * shrinks when it crosses. Large problems start from the potentials of an evenly thinned
  * column set (recursively), which cuts the sweeps over the whole matrix, unless the zero
- * start is already close (costs shifted by a caller's warm start). It only needs to be
+ * start is already close (costs shifted by a caller's warm start). Weighted columns use the
+ * weighted quantile of the gaps (a full weighted selection instead of the sampled one). It only needs to be
  * good, not exact: the exact solver corrects what is left. Also returns, for the potentials it ends with, every column's best row and its
  * margin over the second best, which the exact solver uses to leave most columns alone.
  *
@@ -40,8 +41,8 @@ const BLOCK = 4096;
 
 /**
  * C(i, j) = M[i·rs + j·cs] for i < K, j < N; sup (K) and dem (N) masses. With `sweeps` > 0
- * (only meaningful for uniform dem) the potentials are balanced, stopping early once every
- * row's load is within `tolerance` (relative) of its mass; with 0 they stay at zero.
+ * the potentials are balanced, stopping early once every row's load is within `tolerance`
+ * (relative) of its mass; with 0 they stay at zero.
  */
 export function balancingPotentials(M: Float64Array, K: number, N: number, rs: number, cs: number,
   sup: Float64Array, dem: Float64Array, sweeps = 8, tolerance = 0.01): BalancedStart {
@@ -53,12 +54,14 @@ export function balancingPotentials(M: Float64Array, K: number, N: number, rs: n
     return { u, bestRow, bestVal, margin: secVal.fill(Infinity) };
   }
   const unit = dem[0];
+  let uniform = true, total = 0;
+  for (let j = 0; j < N; j++) { total += dem[j]; if (dem[j] !== unit) uniform = false; }
   const load = new Float64Array(K);
   const imbalance = (): number => {
     load.fill(0);
-    for (let j = 0; j < N; j++) load[bestRow[j]] += unit;
+    for (let j = 0; j < N; j++) load[bestRow[j]] += dem[j];
     let worst = 0;
-    for (let i = 0; i < K; i++) worst = Math.max(worst, Math.abs(load[i] - sup[i]) / sup[i]);
+    for (let i = 0; i < K; i++) worst = Math.max(worst, Math.abs(load[i] - sup[i]) / Math.max(sup[i], 1e-9 * total));
     return worst;
   };
   let scanned = false;
@@ -73,14 +76,20 @@ export function balancingPotentials(M: Float64Array, K: number, N: number, rs: n
     const Ns = Math.ceil(N / SUBSAMPLE);
     const sub = new Float64Array(K * Ns);
     for (let i = 0; i < K; i++) { const o = i * rs, p = i * Ns; for (let t = 0; t < Ns; t++) sub[p + t] = M[o + t * SUBSAMPLE * cs]; }
-    const subSup = new Float64Array(K);
-    for (let i = 0; i < K; i++) subSup[i] = (sup[i] * Ns) / N;
-    u.set(balancingPotentials(sub, K, Ns, Ns, 1, subSup, new Float64Array(Ns).fill(unit), sweeps, tolerance).u);
+    const subDem = new Float64Array(Ns);
+    let subTotal = 0;
+    for (let t = 0; t < Ns; t++) { subDem[t] = dem[t * SUBSAMPLE]; subTotal += subDem[t]; }
+    if (subTotal > 0) {
+      const subSup = new Float64Array(K);
+      for (let i = 0; i < K; i++) subSup[i] = (sup[i] * subTotal) / total;
+      u.set(balancingPotentials(sub, K, Ns, Ns, 1, subSup, subDem, sweeps, tolerance).u);
+    }
     sweeps = Math.min(sweeps, AFTER_SUBSAMPLE);
   }
   const target = new Float64Array(K);
   const step = new Float64Array(K).fill(STEP_START), lastSide = new Float64Array(K);
   const buf = new Float64Array(N), pair = new Float64Array(2);
+  const wbuf = uniform ? null : new Float64Array(N);
   for (let sweep = 0; ; sweep++) {
     if (!scanned) bestScan(M, K, N, rs, cs, u, bestVal, secVal, bestRow);
     scanned = false;
@@ -91,9 +100,14 @@ export function balancingPotentials(M: Float64Array, K: number, N: number, rs: n
     for (let i = 0; i < K; i++) {
       // Row i wins column j iff gap_j = M_ij − (best other row's value) < u_i; it wants c
       // columns, so its target lies between the c-th and (c+1)-th smallest gaps.
-      let c = Math.floor(sup[i] / unit + 1e-9);
-      if (c >= N) c = N - 1;
-      rowGaps(M, i * rs, cs, N, i, c, bestRow, bestVal, secVal, buf, pair);
+      let c: number;
+      if (wbuf === null) {
+        c = Math.floor(sup[i] / unit + 1e-9);
+        if (c >= N) c = N - 1;
+        rowGaps(M, i * rs, cs, N, i, c, bestRow, bestVal, secVal, buf, pair);
+      } else {
+        c = weightedRowGaps(M, i * rs, cs, N, i, sup[i] * (1 + 1e-12), dem, bestRow, bestVal, secVal, buf, wbuf, pair);
+      }
       const lo = pair[0], hi = pair[1];
       target[i] = c > 0 ? (lo + hi) / 2 : hi - Math.abs(hi) * 1e-9 - 1e-12;
     }
@@ -180,6 +194,69 @@ function rowGaps(M: Float64Array, o: number, cs: number, N: number, i: number, c
   let lo = -Infinity;
   for (let t = 0; t < c; t++) if (buf[t] > lo) lo = buf[t];
   pair[0] = lo;
+}
+
+/**
+ * The weighted version of rowGaps: row i can take the columns of smallest gap while their mass
+ * stays within `mass`; pair ← the largest gap it takes wholly (−Infinity when none) and the
+ * gap of the first column it cannot take (the last gap when it could take them all). Returns
+ * the number of columns taken. Columns without mass are left out.
+ */
+function weightedRowGaps(M: Float64Array, o: number, cs: number, N: number, i: number, mass: number, dem: Float64Array,
+  bestRow: Int32Array, bestVal: Float64Array, secVal: Float64Array, buf: Float64Array, wbuf: Float64Array, pair: Float64Array): number {
+  let len = 0;
+  for (let j = 0; j < N; j++) {
+    if (!(dem[j] > 0)) continue;
+    buf[len] = M[o + j * cs] - (bestRow[j] === i ? secVal[j] : bestVal[j]);
+    wbuf[len++] = dem[j];
+  }
+  if (len === 0) { pair[0] = -Infinity; pair[1] = Infinity; return 0; }
+  let k = weightedSelect(buf, wbuf, len, mass);
+  if (k >= len) k = len - 1;
+  pair[1] = buf[k];
+  let lo = -Infinity;
+  for (let t = 0; t < k; t++) if (buf[t] > lo) lo = buf[t];
+  pair[0] = lo;
+  return k;
+}
+
+/**
+ * Reorder g[0..len) (weights w alongside) and return k with g[0..k) ≤ g[k] ≤ g(k..len) and
+ * Σ w[0..k) ≤ target < Σ w[0..k]: the first element whose cumulative weight passes target;
+ * len when the whole weight is at most target. Weights are ≥ 0 and a negative target counts
+ * as 0. Three-way partitions, so ties cannot stall it.
+ */
+export function weightedSelect(g: Float64Array, w: Float64Array, len: number, target: number): number {
+  if (!(target > 0)) target = 0;
+  let lo = 0, hi = len - 1, below = 0; // below: weight of g[0..lo), all ≤ g[lo..hi]
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const x = g[lo], y = g[mid], z = g[hi];
+    const p = (x <= y) === (y <= z) ? y : (y <= x) === (x <= z) ? x : z; // median of three
+    // Dutch flag: [lo, lt) < p, [lt, gt] = p, (gt, hi] > p.
+    let lt = lo, t = lo, gt = hi;
+    while (t <= gt) {
+      const v = g[t];
+      if (v < p) { swap(g, w, t, lt); lt++; t++; } else if (v > p) { swap(g, w, t, gt); gt--; } else t++;
+    }
+    let less = 0, eq = 0;
+    for (let q = lo; q < lt; q++) less += w[q];
+    for (let q = lt; q <= gt; q++) eq += w[q];
+    if (below + less > target) { hi = lt - 1; continue; }
+    if (below + less + eq > target) {
+      let acc = below + less;
+      for (let q = lt; q <= gt; q++) { if (acc + w[q] > target) return q; acc += w[q]; }
+      return gt;
+    }
+    below += less + eq;
+    lo = gt + 1;
+  }
+  return len;
+}
+
+function swap(g: Float64Array, w: Float64Array, a: number, b: number): void {
+  const t = g[a]; g[a] = g[b]; g[b] = t;
+  const s = w[a]; w[a] = w[b]; w[b] = s;
 }
 
 /** Partially order a[0..len) so that a[k] is the k-th smallest, smaller ones before it (Hoare). */

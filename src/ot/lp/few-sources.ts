@@ -3,7 +3,7 @@
  * against 60,000 images), by successive shortest paths over the k potentials.
  *
  * Start: potentials u0 on the small side (balanced by `balancingPotentials` when the large
- * side is uniform, else zero) and every large-side point wholly at its home row (smallest
+ * side has at least 4k points, else zero) and every large-side point wholly at its home row (smallest
  * M_ij − u0_i); that is optimal except that the small side's masses are not met. Each
  * augmentation moves mass from an over-full row to an under-full one along the cheapest chain
  * of moves "column j leaves row i for row i'", whose reduced cost is
@@ -53,11 +53,8 @@ export function fewSources(a: Float64Array, b: Float64Array, M: Float64Array, n:
   for (let j = 0; j < N; j++) total += dem[j];
   const tol = 1e-13 * total;
 
-  // Uniform large-side masses (the k × N case of OT-means and W1 between a batch and a data
-  // set): start from balancing potentials, so few columns are left to move.
-  let uniformDem = true;
-  for (let j = 1; j < N; j++) if (dem[j] !== dem[0]) { uniformDem = false; break; }
-  const start = balancingPotentials(M, K, N, rs, cs, sup, dem, uniformDem && N >= 4 * K ? SWEEPS : 0);
+  // Start from balancing potentials (weighted or not), so few columns are left to move.
+  const start = balancingPotentials(M, K, N, rs, cs, sup, dem, N >= 4 * K ? SWEEPS : 0);
   const u = start.u, u0 = u.slice(), home = start.bestRow, homeVal = start.bestVal;
   if (DEBUG) console.error('few-sources: start potentials', (performance.now() - t0).toFixed(0), 'ms');
 
