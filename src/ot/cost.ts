@@ -2,8 +2,10 @@
  * Cost matrices between two point sets (row-major n×d and m×d, float32 or float64).
  *
  * Owns: squared and plain Euclidean costs through the expansion |x|² + |y|² − 2x·y, clamped at
- * zero. Small problems: float64 with a 4×4 register-blocked product, each dot product summed in
- * the same order as the norms, so identical points give an exactly zero squared distance.
+ * zero. Small problems: float64 with a 4×4 register-blocked product, entries small next to
+ * their norms (near points, or sets offset far from the origin) recomputed from the
+ * differences, so identical points give an exactly zero squared distance and offsets cost no
+ * accuracy.
  * Large ones (fastPathApplies): the engine's float32 product on centred sets, the larger set a
  * block of rows at a time (from memory or streamed: RowBlocks), entries near zero recomputed
  * in float64 (see fastCore). `euclidean` clamps squared distances at 1e-10 before the square
@@ -39,7 +41,9 @@ export function rowSqNorms(x: Points, n: number, d: number): Float64Array {
 
 /**
  * out[(i - i0)·m + j] = ‖x_i − y_j‖² for i in [i0, i1), all j; out must hold (i1−i0)·m values.
- * xn, yn are the squared row norms of x and y.
+ * xn, yn are the squared row norms of x and y. Entries small next to their norms (where the
+ * expansion cancels: near points, or points offset far from the origin) are recomputed from
+ * the differences, so they are accurate to float64 round-off whatever the offset.
  */
 export function sqEuclideanRows(x: Points, y: Points, m: number, d: number, xn: Float64Array,
   yn: Float64Array, i0: number, i1: number, out: Float64Array): void {
@@ -85,6 +89,10 @@ export function sqEuclideanRows(x: Points, y: Points, m: number, d: number, xn: 
       const v = xn[i] + yn[j] - 2 * s;
       out[(i - i0) * m + j] = v > 0 ? v : 0;
     }
+  }
+  for (let i = i0; i < i1; i++) {
+    const r = (i - i0) * m, xi = xn[i];
+    for (let jj = 0; jj < m; jj++) if (out[r + jj] < REFINE_FRACTION * (xi + yn[jj])) out[r + jj] = directSq(x, i, y, jj, d);
   }
 }
 
@@ -297,18 +305,24 @@ export function euclideanCost(x: Points, n: number, y: Points, m: number, d: num
 /**
  * Visit the Euclidean cost matrix in blocks of at most `blockRows` rows of x without ever
  * holding the whole matrix: visit(i0, i1, block) sees rows [i0, i1) as a (i1−i0)×m array.
+ * Blocks large enough for the float32 product path take it (as euclideanCost does).
  */
 export function forEachCostBlock(x: Points, n: number, y: Points, m: number, d: number, blockRows: number,
   visit: (i0: number, i1: number, block: Float64Array) => void, floor = SQ_DIST_FLOOR, squared = false): void {
   checkShapes(x, n, y, m, d);
-  const xn = rowSqNorms(x, n, d), yn = rowSqNorms(y, m, d);
   const rowsPer = Math.max(1, Math.min(n, blockRows));
+  let xn: Float64Array | null = null, yn: Float64Array | null = null;
   const buf = new Float64Array(rowsPer * m);
   for (let i0 = 0; i0 < n; i0 += rowsPer) {
     const i1 = Math.min(n, i0 + rowsPer);
     const block = buf.subarray(0, (i1 - i0) * m);
-    sqEuclideanRows(x, y, m, d, xn, yn, i0, i1, block);
-    if (!squared) for (let e = 0; e < block.length; e++) { const v = block[e]; block[e] = Math.sqrt(v > floor ? v : floor); }
+    if (fastPathApplies(i1 - i0, m, d)) {
+      fastSqEuclidean(x.subarray(i0 * d, i1 * d), i1 - i0, y, m, d, block, squared ? -1 : Math.max(0, floor));
+    } else {
+      if (xn === null || yn === null) { xn = rowSqNorms(x, n, d); yn = rowSqNorms(y, m, d); }
+      sqEuclideanRows(x, y, m, d, xn, yn, i0, i1, block);
+      if (!squared) for (let e = 0; e < block.length; e++) { const v = block[e]; block[e] = Math.sqrt(v > floor ? v : floor); }
+    }
     visit(i0, i1, block);
   }
 }

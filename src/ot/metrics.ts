@@ -20,6 +20,7 @@ import { swd, swdF32, fullDimSwd, type DistanceResult } from './sliced.js';
 import { w1, projectedW1, nearestNeighbour, frechetDistance, mmd } from './distances.js';
 import { unfold, unfoldAt, fold, patchGrid } from './patches.js';
 import { allocF32, releaseF32 } from './gemm.js';
+import type { Points } from './cost.js';
 
 export interface ImageSetShape {
   /** Number of images in x (generated) and y (data). */
@@ -39,8 +40,10 @@ export interface Metric {
   readonly params: Readonly<Record<string, SpecValue>>;
   /** Whether evaluateWithGradient is available. */
   readonly differentiable: boolean;
-  evaluate(x: Float32Array, y: Float32Array, shape: ImageSetShape, rng: Rng): number;
-  evaluateWithGradient(x: Float32Array, y: Float32Array, shape: ImageSetShape, rng: Rng): { value: number; gradX: Float32Array };
+  /** x and y may be float32 or float64 (whole-image distances then run on the values as
+   *  given; patch sets are built in float32). */
+  evaluate(x: Points, y: Points, shape: ImageSetShape, rng: Rng): number;
+  evaluateWithGradient(x: Points, y: Points, shape: ImageSetShape, rng: Rng): { value: number; gradX: Float32Array };
 }
 
 export const DIST_NAMES = ['w1', 'swd', 'full_dim_swd', 'projected_w1', 'nn', 'fd', 'mmd'] as const;
@@ -58,7 +61,7 @@ const DIST_KEYS: Record<DistName, { defaults: Record<string, SpecValue>; kinds: 
 };
 const DIFFERENTIABLE = new Set<DistName>(['w1', 'swd', 'full_dim_swd']);
 
-type PointDistance = (x: Float32Array, n: number, y: Float32Array, m: number, d: number, rng: Rng, grad: boolean) => DistanceResult;
+type PointDistance = (x: Points, n: number, y: Points, m: number, d: number, rng: Rng, grad: boolean) => DistanceResult;
 
 function pointDistance(dist: DistName, params: Record<string, SpecValue>): PointDistance {
   switch (dist) {
@@ -95,7 +98,7 @@ export function parseMetric(text: string): Metric {
   const fn = pointDistance(dist, params);
   const differentiable = DIFFERENTIABLE.has(dist);
 
-  const run = (x: Float32Array, y: Float32Array, shape: ImageSetShape, rng: Rng, grad: boolean): { value: number; gradX: Float64Array | null } => {
+  const run = (x: Points, y: Points, shape: ImageSetShape, rng: Rng, grad: boolean): { value: number; gradX: Float64Array | null } => {
     const { n, m, c, h, w } = shape;
     const d = c * h * w;
     if (!(n >= 1 && m >= 1)) throw new RangeError(`${text}: both image sets must be non-empty (got ${n} and ${m})`);

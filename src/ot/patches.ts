@@ -4,7 +4,8 @@
  * (channel, row, column) into vectors of c·P·P values; and the adjoint `fold`, which sums
  * patch gradients back onto the image pixels.
  *
- * Owns: window geometry. Knows nothing of distances or training. Images are NCHW, float32.
+ * Owns: window geometry. Knows nothing of distances or training. Images are NCHW, float32 or
+ * float64; patch vectors are float32.
  */
 
 export interface ImageShape { readonly c: number; readonly h: number; readonly w: number }
@@ -23,7 +24,7 @@ export function patchGrid(shape: ImageShape, p: number, s: number): PatchGrid {
  * major then position (row-major over the grid); with a position l it is the count×dim set of
  * patches at that position only.
  */
-export function unfold(images: Float32Array, count: number, shape: ImageShape, p: number, s: number, position = -1,
+export function unfold(images: Float32Array | Float64Array, count: number, shape: ImageShape, p: number, s: number, position = -1,
   alloc: (length: number) => Float32Array = (len) => new Float32Array(len)): Float32Array {
   const { oh, ow, dim } = patchGrid(shape, p, s);
   const L = oh * ow;
@@ -51,7 +52,7 @@ export function unfold(images: Float32Array, count: number, shape: ImageShape, p
 }
 
 /** The count×dim patches at grid position l, written into `out` (reused across positions). */
-export function unfoldAt(images: Float32Array, count: number, shape: ImageShape, p: number, s: number, l: number, out: Float32Array): void {
+export function unfoldAt(images: Float32Array | Float64Array, count: number, shape: ImageShape, p: number, s: number, l: number, out: Float32Array): void {
   const { c, h, w } = shape;
   const { ow } = patchGrid(shape, p, s);
   const oy = ((l / ow) | 0) * s, ox = (l % ow) * s;

@@ -40,13 +40,37 @@ test('metrics prints exact W1 as JSON; unknown metric names exit 2; --help lists
     const r = spawnSync(process.execPath, [bin, 'metrics', join(dir, 'a.npy'), join(dir, 'b.npy'), '--metrics', 'MiniBatchLoss-dist=w1', '--json'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const got = (JSON.parse(r.stdout) as Record<string, number>)['MiniBatchLoss-dist=w1'];
-    assert.ok(Math.abs(got - best) < 1e-6 * best, `${got} vs ${best}`);
+    assert.ok(Math.abs(got - best) < 1e-12 * best, `${got} vs ${best}`);
     const bad = spawnSync(process.execPath, [bin, 'metrics', join(dir, 'a.npy'), join(dir, 'b.npy'), '--metrics', 'MiniBatchLoss-dist=w3'], { encoding: 'utf8' });
     assert.equal(bad.status, 2);
     assert.equal(bad.stderr.trim().split('\n').length, 1);
     assert.match(bad.stderr, /^discrete-gans: .*MiniBatchLoss-dist=w3/);
     const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
     for (const name of ['make-squares', 'train', 'ot-means', 'metrics']) assert.match(help.stdout, new RegExp(`\\b${name}\\b`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('float64 .npy files stay float64: exact W1 of points offset by 1e4 equals float64 brute force', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dg-metrics64-'));
+  try {
+    // float32 has a spacing of ~1e-3 at 1e4, larger than these points' spread of ~1e-2.
+    let seed = 7;
+    const rnd = (): number => { seed = (seed * 16807) % 2147483647; return seed / 2147483647 - 0.5; };
+    const pts = (k: number): number[][] => Array.from({ length: k }, () => Array.from({ length: 5 }, () => 1e4 + 0.02 * rnd()));
+    const a = pts(6), b = pts(6);
+    writeFileSync(join(dir, 'a.npy'), npy(a)); writeFileSync(join(dir, 'b.npy'), npy(b));
+    let best = Infinity;
+    for (const p of permutations(6)) {
+      let s = 0;
+      for (let i = 0; i < 6; i++) s += Math.hypot(...a[i].map((v, k) => v - b[p[i]][k]));
+      best = Math.min(best, s / 6);
+    }
+    const r = spawnSync(process.execPath, [bin, 'metrics', join(dir, 'a.npy'), join(dir, 'b.npy'), '--metrics', 'MiniBatchLoss-dist=w1', '--json'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const got = (JSON.parse(r.stdout) as Record<string, number>)['MiniBatchLoss-dist=w1'];
+    assert.ok(Math.abs(got - best) < 1e-9 * best, `${got} vs ${best}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

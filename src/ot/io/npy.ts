@@ -1,18 +1,19 @@
 /**
  * Reading NumPy `.npy` files of point sets or images for the `metrics` command and the library:
  * float32, float64 or uint8, C order, shape N×D, N×H×W (grey) or N×C×H×W. uint8 values are
- * mapped to [-1, 1] as image folders are (v / 127.5 − 1); floats are taken as they are.
+ * mapped to [-1, 1] as image folders are (v / 127.5 − 1) in float32; floats are taken as they
+ * are, float64 files staying float64 (so exact W1 between them is a float64 computation).
  *
- * Owns: the .npy header, the (chunked) reading, the finiteness check and the conversion to
- * float32. Errors are UserErrors naming the file.
+ * Owns: the .npy header, the (chunked) reading and the finiteness check. Errors are UserErrors
+ * naming the file.
  * Knows nothing of distances or training.
  */
 import { closeSync, openSync, read, readFileSync, readSync } from 'node:fs';
 import { UserError } from '../../util/errors.js';
 
 export interface NpyPoints {
-  /** Values as float32, row-major. */
-  readonly data: Float32Array;
+  /** Values, row-major: float64 for float64 files, else float32. */
+  readonly data: Float32Array | Float64Array;
   /** Number of samples and the per-sample shape as images (N×D reads as 1×1×D). */
   readonly n: number;
   readonly c: number;
@@ -252,12 +253,11 @@ export function parseNpy(buf: Uint8Array, path = '<buffer>'): NpyPoints {
   const offset = buf.byteOffset + dataStart;
   const size = descr.endsWith('f4') ? 4 : descr.endsWith('f8') ? 8 : 1;
   if (buf.byteLength - dataStart < count * size) throw new UserError(`${path} is shorter than its shape says`);
-  let data: Float32Array;
+  let data: Float32Array | Float64Array;
   if (size === 4) {
     data = offset % 4 === 0 ? new Float32Array(buf.buffer, offset, count) : new Float32Array(buf.buffer.slice(offset, offset + count * 4));
   } else if (size === 8) {
-    const src = offset % 8 === 0 ? new Float64Array(buf.buffer, offset, count) : new Float64Array(buf.buffer.slice(offset, offset + count * 8));
-    data = Float32Array.from(src);
+    data = offset % 8 === 0 ? new Float64Array(buf.buffer, offset, count) : new Float64Array(buf.buffer.slice(offset, offset + count * 8));
   } else {
     data = new Float32Array(count);
     for (let k = 0; k < count; k++) data[k] = buf[dataStart + k] / 127.5 - 1;
@@ -269,7 +269,7 @@ export function parseNpy(buf: Uint8Array, path = '<buffer>'): NpyPoints {
 /** The first flat index in [q0, q1) holding a NaN or infinity, else −1. Called on chunks: a
  *  short function V8 optimises whole (one long loop runs on-stack-replaced code, several
  *  times slower). */
-function firstNonFinite(data: Float32Array, q0: number, q1: number): number {
+function firstNonFinite(data: Float32Array | Float64Array, q0: number, q1: number): number {
   // NaN as soon as any value is NaN or infinite (four independent sums: no add chain).
   let p0 = 0, p1 = 0, p2 = 0, p3 = 0, q = q0;
   for (; q + 4 <= q1; q += 4) { p0 += data[q] * 0; p1 += data[q + 1] * 0; p2 += data[q + 2] * 0; p3 += data[q + 3] * 0; }
@@ -280,7 +280,7 @@ function firstNonFinite(data: Float32Array, q0: number, q1: number): number {
   return k;
 }
 
-function checkFinite(data: Float32Array, q0: number, q1: number, path: string): void {
+function checkFinite(data: Float32Array | Float64Array, q0: number, q1: number, path: string): void {
   const k = firstNonFinite(data, q0, q1);
   if (k >= 0) throw nonFinite(path, k);
 }
@@ -289,7 +289,7 @@ function nonFinite(path: string, k: number): UserError {
   return new UserError(`${path} holds a NaN or infinite value (at flat index ${k})`);
 }
 
-function points(data: Float32Array, shape: number[]): NpyPoints {
+function points<T extends Float32Array | Float64Array>(data: T, shape: number[]): NpyPoints & { data: T } {
   const n = shape[0];
   const [c, h, w] = shape.length === 2 ? [1, 1, shape[1]] : shape.length === 3 ? [1, shape[1], shape[2]] : [shape[1], shape[2], shape[3]];
   return { data, n, c, h, w, shape };
