@@ -14,7 +14,7 @@
  * Owns: those formulas. Knows nothing of images or training.
  */
 import type { Rng } from '../engine/random.js';
-import { euclideanCost, sqEuclideanCost, forEachCostBlock, SQ_DIST_FLOOR, type Points } from './cost.js';
+import { euclideanCost, sqEuclideanCost, forEachCostBlock, checkPointSets, checkCount, SQ_DIST_FLOOR, type Points } from './cost.js';
 import { emd } from './lp/emd.js';
 import { sinkhorn } from './sinkhorn.js';
 import { symmetricEigenvalues } from './linalg.js';
@@ -24,21 +24,28 @@ import { rowDots } from './gemm.js';
 export interface W1Options {
   /** Entropic regularisation; 0 (default) means exact transport. */
   epsilon?: number;
+  /** Sinkhorn's iteration cap and tolerance (see SinkhornOptions) when epsilon > 0. */
+  maxIter?: number;
+  tol?: number;
 }
 
 /** W1 between uniform empirical measures on x and y with the Euclidean cost. */
 export function w1(x: Points, n: number, y: Points, m: number, d: number, options: W1Options = {}, wantGrad = false): DistanceResult {
+  checkPointSets('w1', x, n, y, m, d);
   const C = euclideanCost(x, n, y, m, d);
   const eps = options.epsilon ?? 0;
   let value: number;
   let gradX: Float64Array | null = null;
   if (eps > 0) {
-    const r = sinkhorn(n, m, C, eps);
+    const tol = options.tol ?? 1e-9;
+    const r = sinkhorn(n, m, C, eps, { maxIter: options.maxIter, tol });
     value = r.cost;
+    const info = { converged: r.converged, iterations: r.iterations, marginalError: r.marginalError, tol };
     if (wantGrad) {
       gradX = new Float64Array(n * d);
       for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) addPairGrad(gradX, x, y, d, i, j, r.plan[i * m + j], C[i * m + j]);
     }
+    return { value, gradX, sinkhorn: info };
   } else {
     const r = emd(n, m, C);
     if (r.status !== 'optimal') throw new Error(`w1: the exact solver ended with status ${r.status}`);
@@ -60,6 +67,9 @@ function addPairGrad(g: Float64Array, x: Points, y: Points, d: number, i: number
 
 /** Exact W1 after projecting both sets on `dim` random unit directions, averaged over `numProj` draws. */
 export function projectedW1(x: Points, n: number, y: Points, m: number, d: number, rng: Rng, dim = 64, numProj = 16): DistanceResult {
+  checkPointSets('projected_w1', x, n, y, m, d);
+  checkCount('projected_w1', 'dim', dim);
+  checkCount('projected_w1', 'num_proj', numProj);
   let total = 0;
   const px = new Float64Array(n * dim), py = new Float64Array(m * dim);
   for (let t = 0; t < numProj; t++) {
@@ -73,6 +83,7 @@ export function projectedW1(x: Points, n: number, y: Points, m: number, d: numbe
 
 /** For each y_j the distance to its nearest x; the mean over j. */
 export function nearestNeighbour(x: Points, n: number, y: Points, m: number, d: number): DistanceResult {
+  checkPointSets('nn', x, n, y, m, d);
   const best = new Float64Array(m).fill(Infinity);
   if (n * m <= 1 << 24) {
     const D = sqEuclideanCost(x, n, y, m, d); // the fast product path when large
@@ -97,6 +108,7 @@ function centred(x: Points, n: number, d: number): { mean: Float64Array; xc: Flo
 
 /** Fréchet distance ‖μx − μy‖² + tr Σx + tr Σy − 2 tr (Σx Σy)^½ (ddof = 1 covariances). */
 export function frechetDistance(x: Points, n: number, y: Points, m: number, d: number): DistanceResult {
+  checkPointSets('fd', x, n, y, m, d);
   if (n < 2 || m < 2) throw new RangeError('fd needs at least two points in each set');
   const X = centred(x, n, d), Y = centred(y, m, d);
   let meanTerm = 0;
@@ -199,6 +211,8 @@ function eigWithVectors(A0: Float64Array, d: number): { values: Float64Array; ve
 
 /** Biased squared MMD with the Gaussian kernel exp(−‖a − b‖² / (2σ²)). */
 export function mmd(x: Points, n: number, y: Points, m: number, d: number, sigma = 0.1): DistanceResult {
+  checkPointSets('mmd', x, n, y, m, d);
+  if (!(sigma > 0 && Number.isFinite(sigma))) throw new RangeError(`mmd: sigma must be a positive number, got ${sigma}`);
   const inv = 1 / (2 * sigma * sigma);
   // Kernel sums in row blocks: never more than ~4M squared distances held at once.
   const meanK = (a: Points, na: number, b: Points, nb: number): number => {

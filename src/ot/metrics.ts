@@ -8,8 +8,8 @@
  * - MiniBatchLoss: the distance between flattened images (d = c·h·w).
  * - MiniBatchPatchLoss (p, s): between the pooled sets of all P×P patches at stride S.
  * - MiniBatchLocalPatchLoss (p, s): between the patch sets at each position, averaged.
- * Keys per distance: w1 (epsilon = 0, b = block rows, accepted for compatibility: costs are
- * always built in float64 blocks), swd and full_dim_swd (num_proj = 128), projected_w1
+ * Keys per distance: w1 (epsilon = 0; max_iter = 1000, Sinkhorn's cap when epsilon > 0, ours;
+ * b = block rows, accepted for compatibility: costs are always built in blocks), swd and full_dim_swd (num_proj = 128), projected_w1
  * (dim = 64, num_proj = 16), nn, fd, mmd (sigma = 0.1). Patch losses: p = 8, s = 4 by default.
  *
  * Owns: names, keys, defaults and the patch pooling. Knows nothing of training or files.
@@ -20,7 +20,7 @@ import { swd, swdF32, fullDimSwd, type DistanceResult } from './sliced.js';
 import { w1, projectedW1, nearestNeighbour, frechetDistance, mmd } from './distances.js';
 import { unfold, unfoldAt, fold, patchGrid } from './patches.js';
 import { allocF32, releaseF32 } from './gemm.js';
-import type { Points } from './cost.js';
+import { checkPointSets, type Points } from './cost.js';
 
 export interface ImageSetShape {
   /** Number of images in x (generated) and y (data). */
@@ -42,7 +42,7 @@ export interface Metric {
   readonly differentiable: boolean;
   /** x and y may be float32 or float64 (whole-image distances then run on the values as
    *  given; patch sets are built in float32). */
-  evaluate(x: Points, y: Points, shape: ImageSetShape, rng: Rng): number;
+  evaluate(x: Points, y: Points, shape: ImageSetShape, rng: Rng, warn?: (message: string) => void): number;
   evaluateWithGradient(x: Points, y: Points, shape: ImageSetShape, rng: Rng): { value: number; gradX: Float32Array };
 }
 
@@ -51,7 +51,7 @@ export type DistName = (typeof DIST_NAMES)[number];
 const KINDS = ['MiniBatchLoss', 'MiniBatchPatchLoss', 'MiniBatchLocalPatchLoss'] as const;
 
 const DIST_KEYS: Record<DistName, { defaults: Record<string, SpecValue>; kinds: Record<string, SpecKind> }> = {
-  w1: { defaults: { epsilon: 0, b: 0 }, kinds: { epsilon: 'float', b: 'int' } },
+  w1: { defaults: { epsilon: 0, max_iter: 1000, b: 0 }, kinds: { epsilon: 'float', max_iter: 'int', b: 'int' } },
   swd: { defaults: { num_proj: 128 }, kinds: { num_proj: 'int' } },
   full_dim_swd: { defaults: { num_proj: 128 }, kinds: { num_proj: 'int' } },
   projected_w1: { defaults: { dim: 64, num_proj: 16 }, kinds: { dim: 'int', num_proj: 'int' } },
@@ -65,7 +65,7 @@ type PointDistance = (x: Points, n: number, y: Points, m: number, d: number, rng
 
 function pointDistance(dist: DistName, params: Record<string, SpecValue>): PointDistance {
   switch (dist) {
-    case 'w1': return (x, n, y, m, d, _r, g) => w1(x, n, y, m, d, { epsilon: params.epsilon as number }, g);
+    case 'w1': return (x, n, y, m, d, _r, g) => w1(x, n, y, m, d, { epsilon: params.epsilon as number, maxIter: params.max_iter as number }, g);
     case 'swd': return (x, n, y, m, d, r, g) => swd(x, n, y, m, d, r, params.num_proj as number, g);
     case 'full_dim_swd': return (x, n, y, m, d, r, g) => fullDimSwd(x, n, y, m, d, r, params.num_proj as number, g);
     case 'projected_w1': return (x, n, y, m, d, r) => projectedW1(x, n, y, m, d, r, params.dim as number, params.num_proj as number);
@@ -90,13 +90,31 @@ export function parseMetric(text: string): Metric {
   const defaults: Record<string, SpecValue> = { dist: distText, ...DIST_KEYS[dist].defaults, ...(patch ? { p: 8, s: 4 } : {}) };
   const kinds: Record<string, SpecKind> = { dist: 'string', ...DIST_KEYS[dist].kinds, ...(patch ? { p: 'int', s: 'int' } : {}) };
   const params = resolveSpec(spec, defaults, kinds);
-  for (const key of ['num_proj', 'dim', 'p', 's'] as const) {
+  for (const key of ['num_proj', 'dim', 'p', 's', 'max_iter'] as const) {
     if (key in params && !((params[key] as number) >= 1)) throw new SpecError(`"${text}": ${key} must be at least 1`);
   }
   if ('epsilon' in params && !((params.epsilon as number) >= 0)) throw new SpecError(`"${text}": epsilon must be zero or positive`);
   if ('sigma' in params && !((params.sigma as number) > 0)) throw new SpecError(`"${text}": sigma must be positive`);
-  const fn = pointDistance(dist, params);
+  const inner = pointDistance(dist, params);
   const differentiable = DIFFERENTIABLE.has(dist);
+  // Sinkhorn runs that missed their tolerance during one evaluation (one per patch position
+  // for local patch losses), reported once at its end.
+  let unconverged = 0, runs = 0, worstError = 0, lastIterations = 0, tolerance = 0;
+  const fn: PointDistance = (x, n, y, m, d, r, g) => {
+    const res = inner(x, n, y, m, d, r, g);
+    if (res.sinkhorn) {
+      runs++;
+      if (!res.sinkhorn.converged) { unconverged++; worstError = Math.max(worstError, res.sinkhorn.marginalError); lastIterations = res.sinkhorn.iterations; tolerance = res.sinkhorn.tol; }
+    }
+    return res;
+  };
+  const report = (warn: ((message: string) => void) | undefined): void => {
+    if (unconverged > 0 && warn) {
+      const where = runs > 1 ? ` in ${unconverged} of its ${runs} transport problems` : '';
+      warn(`${text}: Sinkhorn did not converge${where} (marginal error ${worstError.toExponential(1)} after ${lastIterations} iterations, tolerance ${tolerance.toExponential(0)}); the value is approximate (raise max_iter, or use a larger epsilon)`);
+    }
+    unconverged = runs = 0; worstError = 0;
+  };
 
   const run = (x: Points, y: Points, shape: ImageSetShape, rng: Rng, grad: boolean): { value: number; gradX: Float64Array | null } => {
     const { n, m, c, h, w } = shape;
@@ -104,6 +122,7 @@ export function parseMetric(text: string): Metric {
     if (!(n >= 1 && m >= 1)) throw new RangeError(`${text}: both image sets must be non-empty (got ${n} and ${m})`);
     if (x.length !== n * d || y.length !== m * d) throw new RangeError(`${text}: the arrays hold ${x.length} and ${y.length} values, not ${n} and ${m} images of ${c}×${h}×${w}`);
     if (kind === 'MiniBatchLoss') return fn(x, n, y, m, d, rng, grad);
+    checkPointSets(text, x, n, y, m, d); // once here: the patch sets are copies of these values
     const p = params.p as number, s = params.s as number;
     const img = { c, h, w };
     const { oh, ow, dim } = patchGrid(img, p, s);
@@ -146,11 +165,15 @@ export function parseMetric(text: string): Metric {
 
   return {
     text, kind, dist, params, differentiable,
-    evaluate: (x, y, shape, rng) => run(x, y, shape, rng, false).value,
+    evaluate: (x, y, shape, rng, warn) => {
+      try { return run(x, y, shape, rng, false).value; } finally { report(warn); }
+    },
     evaluateWithGradient: (x, y, shape, rng) => {
       if (!differentiable) throw new Error(`${text}: ${dist} has no gradient (only w1, swd and full_dim_swd do)`);
-      const r = run(x, y, shape, rng, true);
-      return { value: r.value, gradX: new Float32Array(r.gradX!) };
+      try {
+        const r = run(x, y, shape, rng, true);
+        return { value: r.value, gradX: new Float32Array(r.gradX!) };
+      } finally { report(undefined); }
     },
   };
 }

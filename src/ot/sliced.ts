@@ -12,7 +12,7 @@
  * Owns: directions, projections, the 1-D coupling. Knows nothing of images or training.
  */
 import type { Rng } from '../engine/random.js';
-import { SQ_DIST_FLOOR, euclideanCost, type Points } from './cost.js';
+import { SQ_DIST_FLOOR, euclideanCost, checkPointSets, checkCount, type Points } from './cost.js';
 import { projectT, matMulTN, allocF32, releaseF32 } from './gemm.js';
 import { makeSortScratch, radixSortFloat32 } from './sort.js';
 import { makeDirectionWork } from './sliced-rows.js';
@@ -26,6 +26,8 @@ export interface DistanceResult {
   readonly value: number;
   /** d value / d x (n×d), or null when not asked for. */
   readonly gradX: Float64Array | null;
+  /** Entropic W1 only: whether Sinkhorn met its tolerance, and how it ended. */
+  readonly sinkhorn?: { readonly converged: boolean; readonly iterations: number; readonly marginalError: number; readonly tol: number };
 }
 
 /** `count` random unit directions in R^d (rows of a count×d array), drawn from `rng`. */
@@ -66,6 +68,7 @@ function project(x: Points, n: number, dirs: Float32Array, P: number, d: number)
 /** Sliced W1 with `numProj` random directions. */
 export function swd(x: Points, n: number, y: Points, m: number, d: number, rng: Rng,
   numProj = 128, wantGrad = false): DistanceResult {
+  checkPointSets('swd', x, n, y, m, d);
   const r = swdF32(x, n, y, m, d, rng, numProj, wantGrad);
   let gradX: Float64Array | null = null;
   if (r.gradX) { gradX = new Float64Array(r.gradX); releaseF32(r.gradX); }
@@ -75,9 +78,11 @@ export function swd(x: Points, n: number, y: Points, m: number, d: number, rng: 
 /**
  * `swd` with its gradient left in float32 scratch storage (allocF32: the caller hands it back
  * with releaseF32), for the patch losses whose gradients hold tens of millions of values.
+ * Leaves the finiteness of the values to its caller (the patch losses check the images).
  */
 export function swdF32(x: Points, n: number, y: Points, m: number, d: number, rng: Rng,
   numProj = 128, wantGrad = false): { value: number; gradX: Float32Array | null } {
+  checkCount('swd', 'num_proj', numProj);
   const t0 = DEBUG ? performance.now() : 0;
   const dirs = randomDirections(rng, numProj, d);
   // Start the sort threads (when they will be used) so their boot overlaps the projections.
@@ -109,6 +114,8 @@ export function swdF32(x: Points, n: number, y: Points, m: number, d: number, rn
 /** Full-dimensional score of the sliced matchings (an upper bound on W1). */
 export function fullDimSwd(x: Points, n: number, y: Points, m: number, d: number, rng: Rng,
   numProj = 128, wantGrad = false): DistanceResult {
+  checkPointSets('full_dim_swd', x, n, y, m, d);
+  checkCount('full_dim_swd', 'num_proj', numProj);
   const dirs = randomDirections(rng, numProj, d);
   const px = project(x, n, dirs, numProj, d);
   const py = project(y, m, dirs, numProj, d);

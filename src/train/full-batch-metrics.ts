@@ -10,7 +10,8 @@ import { SpecError } from '../util/named-spec.js';
 import { UserError } from '../util/errors.js';
 import type { FullBatchMetric } from './evaluation.js';
 
-export function resolveFullBatchMetric(text: string): FullBatchMetric {
+/** The metric named by `text`; `log` receives its warnings (an unconverged Sinkhorn). */
+export function resolveFullBatchMetric(text: string, log: (line: string) => void = () => {}): FullBatchMetric {
   let metric;
   try {
     metric = parseMetric(text);
@@ -23,12 +24,12 @@ export function resolveFullBatchMetric(text: string): FullBatchMetric {
     evaluate(x, y, shape, rng) {
       const [c, h, w] = shape;
       const d = c * h * w;
-      return metric.evaluate(x, y, { n: x.length / d, m: y.length / d, c, h, w }, rng);
+      return metric.evaluate(x, y, { n: x.length / d, m: y.length / d, c, h, w }, rng, (message) => log(`warning: ${message}`));
     },
   };
 }
 
-export function resolveFullBatchMetrics(texts: readonly string[], _log: (line: string) => void): FullBatchMetric[] {
+export function resolveFullBatchMetrics(texts: readonly string[], log: (line: string) => void): FullBatchMetric[] {
   const seen = new Set<string>();
-  return texts.filter((t) => (seen.has(t) ? false : (seen.add(t), true))).map(resolveFullBatchMetric);
+  return texts.filter((t) => (seen.has(t) ? false : (seen.add(t), true))).map((t) => resolveFullBatchMetric(t, log));
 }

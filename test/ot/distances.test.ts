@@ -6,7 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/engine/random.js';
-import { frechetDistance, mmd, nearestNeighbour } from '../../src/ot/distances.js';
+import { frechetDistance, mmd, nearestNeighbour, w1, projectedW1 } from '../../src/ot/distances.js';
+import { swd, fullDimSwd } from '../../src/ot/sliced.js';
+import { parseMetric } from '../../src/ot/metrics.js';
 import { sinkhorn } from '../../src/ot/sinkhorn.js';
 import { emd } from '../../src/ot/lp/emd.js';
 import { euclideanCost, sqEuclideanCost } from '../../src/ot/cost.js';
@@ -177,4 +179,34 @@ test('.npy files: float32, float64 and uint8 in C order; clear errors otherwise'
   assert.throws(() => parseNpy(npyBytes('<f4', [1, 2], new Uint8Array(Float32Array.from([1, NaN]).buffer))), /NaN/);
   assert.throws(() => parseNpy(npyBytes('<f4', [4], new Uint8Array(16))), /expected N×D/);
   assert.throws(() => parseNpy(Uint8Array.from([1, 2, 3])), /not a .npy/);
+});
+
+test('every distance refuses a NaN or an infinity in its inputs, and counts that are not positive integers', () => {
+  const x = Float64Array.from([0, 1, 2, 3, 4, 5]), y = Float64Array.from([1, 1, 2, 2]);
+  const bad = x.slice(); bad[3] = NaN;
+  const inf = y.slice(); inf[1] = -Infinity;
+  const rng = (): Rng => new Rng(0);
+  const calls: Array<[string, (a: Float64Array, b: Float64Array) => unknown]> = [
+    ['w1', (a, b) => w1(a, 3, b, 2, 2)],
+    ['w1', (a, b) => w1(a, 3, b, 2, 2, { epsilon: 0.5 })],
+    ['swd', (a, b) => swd(a, 3, b, 2, 2, rng())],
+    ['full_dim_swd', (a, b) => fullDimSwd(a, 3, b, 2, 2, rng())],
+    ['projected_w1', (a, b) => projectedW1(a, 3, b, 2, 2, rng(), 2, 2)],
+    ['nn', (a, b) => nearestNeighbour(a, 3, b, 2, 2)],
+    ['fd', (a, b) => frechetDistance(a, 3, b, 2, 2)],
+    ['mmd', (a, b) => mmd(a, 3, b, 2, 2)],
+  ];
+  for (const [name, f] of calls) {
+    assert.ok(Number.isFinite((f(x, y) as { value: number }).value), name);
+    assert.throws(() => f(bad, y), (e: unknown) => e instanceof RangeError && e.message === `${name}: x holds a NaN or infinite value (at index 3)`, name);
+    assert.throws(() => f(x, inf), (e: unknown) => e instanceof RangeError && e.message === `${name}: y holds a NaN or infinite value (at index 1)`, name);
+  }
+  assert.throws(() => swd(x, 3, y, 2, 2, rng(), 0), /swd: num_proj must be a positive integer, got 0/);
+  assert.throws(() => fullDimSwd(x, 3, y, 2, 2, rng(), 2.5), /full_dim_swd: num_proj must be a positive integer/);
+  assert.throws(() => projectedW1(x, 3, y, 2, 2, rng(), 0), /projected_w1: dim must be a positive integer/);
+  assert.throws(() => mmd(x, 3, y, 2, 2, 0), /mmd: sigma must be a positive number/);
+  assert.throws(() => w1(x, 0, y, 2, 2), /w1: both sets need at least one point/);
+  // The patch losses check the images once, before building patch sets.
+  const img = new Float32Array(2 * 9).fill(0.5); img[4] = Infinity;
+  assert.throws(() => parseMetric('MiniBatchPatchLoss-dist=swd-p=2-s=1').evaluate(img, new Float32Array(18), { n: 2, m: 2, c: 1, h: 3, w: 3 }, rng()), /holds a NaN or infinite value \(at index 4\)/);
 });

@@ -118,3 +118,26 @@ test('metrics without a gradient say so; bad shapes are refused', () => {
   assert.throws(() => parseMetric('MiniBatchLoss-dist=w1').evaluate(new Float32Array(3), new Float32Array(4), { n: 2, m: 2, c: 1, h: 1, w: 2 }, new Rng(0)), /arrays hold/);
   assert.throws(() => parseMetric('MiniBatchPatchLoss-dist=w1-p=5').evaluate(new Float32Array(4), new Float32Array(4), { n: 1, m: 1, c: 1, h: 2, w: 2 }, new Rng(0)), /do not fit/);
 });
+
+test('an entropic W1 that misses its tolerance says so once per evaluation; a converged one says nothing', () => {
+  const rng = new Rng(41);
+  const x = new Float32Array(6 * 4), y = new Float32Array(9 * 4);
+  rng.fillUniform(x, -1, 1); rng.fillUniform(y, -1, 1);
+  const img = { n: 6, m: 9, c: 1, h: 2, w: 2 };
+  const warnings: string[] = [];
+  const capped = parseMetric('MiniBatchLoss-dist=w1-epsilon=0.1-max_iter=1');
+  capped.evaluate(x, y, img, new Rng(0), (m) => warnings.push(m));
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /^MiniBatchLoss-dist=w1-epsilon=0\.1-max_iter=1: Sinkhorn did not converge \(marginal error .* after \d+ iterations/);
+  // Local patch loss: one problem per position, one warning for the evaluation.
+  const local = parseMetric('MiniBatchLocalPatchLoss-dist=w1-epsilon=0.1-max_iter=1-p=1-s=1');
+  local.evaluate(x, y, img, new Rng(0), (m) => warnings.push(m));
+  assert.equal(warnings.length, 2);
+  assert.match(warnings[1], /in 4 of its 4 transport problems/);
+  // Converged at a large epsilon: no warning, and the value is Sinkhorn's converged cost.
+  const easy = parseMetric('MiniBatchLoss-dist=w1-epsilon=10-max_iter=5000');
+  const v = easy.evaluate(x, y, img, new Rng(0), (m) => warnings.push(m));
+  assert.equal(warnings.length, 2);
+  assert.ok(Math.abs(v - w1(x, 6, y, 9, 4, { epsilon: 10, maxIter: 5000 }).value) <= 1e-12 * v);
+  assert.ok(w1(x, 6, y, 9, 4, { epsilon: 10, maxIter: 5000 }).sinkhorn?.converged);
+});

@@ -84,7 +84,8 @@ export async function evaluateMetricFiles(names: readonly string[], a: string, b
 }
 
 /** Evaluate each metric string between a (generated) and b (data); values in the order given. */
-export function evaluateMetrics(names: readonly string[], a: NpyPoints, b: NpyPoints, seed: number, labels: [string, string] = ['A', 'B']): number[] {
+export function evaluateMetrics(names: readonly string[], a: NpyPoints, b: NpyPoints, seed: number, labels: [string, string] = ['A', 'B'],
+  warn: (message: string) => void = (message) => process.stderr.write(`discrete-gans: warning: ${message}\n`)): number[] {
   const metrics = names.map((t) => parseMetric(t)); // all names checked before any work
   if (a.n === 0 || b.n === 0) throw new UserError(`${a.n === 0 ? labels[0] : labels[1]} holds no samples`);
   if (a.c !== b.c || a.h !== b.h || a.w !== b.w) {
@@ -92,7 +93,7 @@ export function evaluateMetrics(names: readonly string[], a: NpyPoints, b: NpyPo
   }
   return metrics.map((m) => {
     try {
-      return m.evaluate(a.data, b.data, { n: a.n, m: b.n, c: a.c, h: a.h, w: a.w }, new Rng(seed));
+      return m.evaluate(a.data, b.data, { n: a.n, m: b.n, c: a.c, h: a.h, w: a.w }, new Rng(seed), warn);
     } catch (e) {
       if (e instanceof RangeError) throw new UserError(`${m.text}: ${e.message}`);
       throw e;
