@@ -30,8 +30,10 @@ export function register(program: Command): void {
   program
     .command('metrics')
     .description('distances between two image folders or .npy files (A: generated, B: data), as --full_batch_metrics computes them')
-    .argument('<A>', 'first set: folder of images or .npy (float32/float64/uint8; N×D or N×C×H×W)')
-    .argument('<B>', 'second set, same kinds')
+    // Optional for commander so that the action can explain the commonest slip: the sets
+    // written after --metrics, which takes every following word as a metric string.
+    .argument('[A]', 'first set: folder of images or .npy (float32/float64/uint8; N×D or N×C×H×W)')
+    .argument('[B]', 'second set, same kinds')
     .option('--metrics <names...>', `metric strings (default: ${DEFAULT_METRICS.join(' ')})`)
     .option('--json', 'print one JSON object {metric string: value}')
     .option('--seed <n>', 'seed of the random directions', nonNegativeInt('--seed'), 0)
@@ -39,8 +41,13 @@ export function register(program: Command): void {
     .option('--gray_scale', 'read folder images as one grey channel')
     .option('--center_crop <n>', 'center crop side before resizing', positiveInt('--center_crop'))
     .option('--limit_data <n>', 'use the first N samples of each set', positiveInt('--limit_data'))
-    .action(async (a: string, b: string, f: Flags) => {
-      const names = listValue(f.metrics, DEFAULT_METRICS);
+    .action(async (a: string | undefined, b: string | undefined, f: Flags) => {
+      const names = [...new Set(listValue(f.metrics, DEFAULT_METRICS))]; // a repeated name is computed once
+      if (a === undefined || b === undefined) {
+        const swallowed = names.filter((n) => !/^MiniBatch/.test(n));
+        if (swallowed.length > 0) throw new UserError(`--metrics took ${swallowed.map((n) => `"${n}"`).join(' and ')} as metric names: write the two sets A and B before --metrics (it takes every word after it)`);
+        throw new UserError(`metrics needs two sets, A and B (folders of images or .npy files); got ${a === undefined ? 'none' : 'only one'}`);
+      }
       if (names.length === 0) throw new UserError('--metrics was given no metric names');
       for (const n of names) parseMetric(n); // unknown names fail before any loading
       const { evaluateMetricFiles } = await import('../ot/io/load-set.js');

@@ -77,13 +77,17 @@ function pointDistance(dist: DistName, params: Record<string, SpecValue>): Point
 
 /** Parse a metric string; SpecError naming the string for unknown names, keys or values. */
 export function parseMetric(text: string): Metric {
+  if (typeof text === 'string' && text.includes(',')) throw new SpecError(`"${text}": give several metric strings separated by spaces, not commas`);
   const spec = parseSpec(text);
   if (!(KINDS as readonly string[]).includes(spec.name)) {
     throw new SpecError(`"${text}": unknown metric "${spec.name}" (known: ${KINDS.join(', ')})`);
   }
   const kind = spec.name as Metric['kind'];
   const distText = spec.raw.get('dist');
-  if (distText === undefined) throw new SpecError(`"${text}": the key dist is required (one of ${DIST_NAMES.join(', ')})`);
+  if (distText === undefined) {
+    const other = [...spec.raw.keys()];
+    throw new SpecError(`"${text}": the key dist is required (one of ${DIST_NAMES.join(', ')})` + (other.length ? `; got only ${other.map((k) => `"${k}"`).join(', ')} (keys are case-sensitive)` : ''));
+  }
   if (!(DIST_NAMES as readonly string[]).includes(distText)) throw new SpecError(`"${text}": dist must be one of ${DIST_NAMES.join(', ')}, got "${distText}"`);
   const dist = distText as DistName;
   const patch = kind !== 'MiniBatchLoss';

@@ -26,9 +26,14 @@ export function parseSpec(text: string): ParsedSpec {
   const name = pieces[0];
   if (name === '' || name.includes('=')) throw new SpecError(`"${text}" must start with a name before any key=value piece`);
   const raw = new Map<string, string>();
-  for (const piece of pieces.slice(1)) {
+  for (const [k, piece] of pieces.slice(1).entries()) {
     const eq = piece.indexOf('=');
-    if (eq <= 0 || eq === piece.length - 1) throw new SpecError(`"${text}": the piece "${piece}" is not of the form key=value`);
+    if (eq <= 0 || eq === piece.length - 1) {
+      // "epsilon=-1" splits into "epsilon=" and "1"; "epsilon=1e-3" into "epsilon=1e" and "3".
+      const split = eq === piece.length - 1 || (eq < 0 && /^[\d.]/.test(piece) && /e$/i.test(pieces[k]));
+      throw new SpecError(`"${text}": the piece "${piece}" is not of the form key=value` +
+        (split ? ' (a "-" starts a new piece, so a value cannot be negative or use an exponent such as 1e-3: write 0.001)' : ''));
+    }
     const key = piece.slice(0, eq);
     if (raw.has(key)) throw new SpecError(`"${text}": the key "${key}" is given twice`);
     raw.set(key, piece.slice(eq + 1));

@@ -75,3 +75,42 @@ test('float64 .npy files stay float64: exact W1 of points offset by 1e4 equals f
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('sets of equal size per sample agree on a shape: N×D takes the image shape; differing image shapes only for whole-image metrics', async () => {
+  const { evaluateMetrics } = await import('../../src/ot/io/load-set.js');
+  const { w1 } = await import('../../src/ot/distances.js');
+  const vals = Float32Array.from({ length: 3 * 16 }, (_, k) => Math.sin(k));
+  const other = Float32Array.from({ length: 2 * 16 }, (_, k) => Math.cos(k));
+  const flat = { data: other, n: 2, c: 1, h: 1, w: 16, shape: [2, 16] };
+  const image = { data: vals, n: 3, c: 1, h: 4, w: 4, shape: [3, 1, 4, 4] };
+  const column = { data: other, n: 2, c: 1, h: 16, w: 1, shape: [2, 1, 16, 1] };
+  const none = (): void => { throw new Error('no warning expected'); };
+  const exact = w1(vals, 3, other, 2, 16).value;
+  const [whole, patches] = evaluateMetrics(['MiniBatchLoss-dist=w1', 'MiniBatchPatchLoss-dist=w1-p=2-s=2'], image, flat, 0, ['A', 'B'], none);
+  assert.ok(Math.abs(whole - exact) <= 1e-12 * exact);
+  assert.ok(Number.isFinite(patches) && patches > 0);
+  assert.ok(Math.abs(evaluateMetrics(['MiniBatchLoss-dist=w1'], image, column, 0, ['A', 'B'], none)[0] - exact) <= 1e-12 * exact);
+  assert.throws(() => evaluateMetrics(['MiniBatchPatchLoss-dist=w1-p=2-s=2'], image, column, 0, ['a.npy', 'b.npy'], none),
+    /a\.npy holds samples of 1×4×4 but b\.npy holds 1×16×1 \(--im_size and --center_crop resize folders only\)$/);
+  const rgb = { data: new Float32Array(2 * 48), n: 2, c: 3, h: 4, w: 4, shape: [2, 3, 4, 4] };
+  assert.throws(() => evaluateMetrics(['MiniBatchLoss-dist=w1'], image, rgb, 0, ['a', 'b'], none), /but b holds 3×4×4 \(--gray_scale reads a folder as one grey channel/);
+  const wide = { data: new Float32Array(2 * 20), n: 2, c: 1, h: 1, w: 20, shape: [2, 20] };
+  assert.throws(() => evaluateMetrics(['MiniBatchLoss-dist=w1'], image, wide, 0, ['a', 'b'], none), /holds samples of 1×4×4 but b holds 20 values$/);
+});
+
+test('metrics explains sets written after --metrics, computes a repeated name once, and notes image flags given with two .npy files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dg-metrics-args-'));
+  try {
+    writeFileSync(join(dir, 'a.npy'), npy([[0, 1], [2, 3]])); writeFileSync(join(dir, 'b.npy'), npy([[1, 1], [2, 2], [0, 0]]));
+    const after = spawnSync(process.execPath, [bin, 'metrics', '--metrics', 'MiniBatchLoss-dist=w1', join(dir, 'a.npy'), join(dir, 'b.npy')], { encoding: 'utf8' });
+    assert.equal(after.status, 2);
+    assert.match(after.stderr, /^discrete-gans: --metrics took ".*a\.npy" and ".*b\.npy" as metric names: write the two sets A and B before --metrics/);
+    assert.equal(after.stderr.trim().split('\n').length, 1);
+    const twice = spawnSync(process.execPath, [bin, 'metrics', join(dir, 'a.npy'), join(dir, 'b.npy'), '--gray_scale', '--metrics', 'MiniBatchLoss-dist=w1', 'MiniBatchLoss-dist=w1'], { encoding: 'utf8' });
+    assert.equal(twice.status, 0, twice.stderr);
+    assert.equal(twice.stdout.trim().split('\n').length, 1);
+    assert.match(twice.stderr, /warning: --gray_scale applies to image folders only; both sets are \.npy files/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -141,3 +141,9 @@ test('an entropic W1 that misses its tolerance says so once per evaluation; a co
   assert.ok(Math.abs(v - w1(x, 6, y, 9, 4, { epsilon: 10, maxIter: 5000 }).value) <= 1e-12 * v);
   assert.ok(w1(x, 6, y, 9, 4, { epsilon: 10, maxIter: 5000 }).sinkhorn?.converged);
 });
+
+test('a missing dist names the keys that were given; commas between metric strings are explained', () => {
+  assert.throws(() => parseMetric('MiniBatchLoss-Dist=w1'), /the key dist is required \(one of w1, .*\); got only "Dist" \(keys are case-sensitive\)$/);
+  assert.throws(() => parseMetric('MiniBatchLoss'), /the key dist is required \(one of w1, swd, full_dim_swd, projected_w1, nn, fd, mmd\)$/);
+  assert.throws(() => parseMetric('MiniBatchLoss-dist=w1,MiniBatchLoss-dist=swd'), /separated by spaces, not commas/);
+});

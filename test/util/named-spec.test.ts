@@ -64,3 +64,10 @@ test('unknown keys and values of the wrong type are SpecErrors naming the string
   }
   assert.throws(() => resolveSpec(parseSpec('FastGAN-nf=3'), {}, {}), /takes no keys/);
 });
+
+test('a value split by its own "-" (negative numbers, exponents) is explained; other malformed pieces are not', () => {
+  const message = (t: string): string => { try { parseSpec(t); return ''; } catch (e) { return (e as Error).message; } };
+  assert.match(message('MiniBatchLoss-dist=w1-epsilon=-1'), /the piece "epsilon=" is not of the form key=value \(a "-" starts a new piece, so a value cannot be negative/);
+  assert.match(message('MiniBatchLoss-dist=w1-epsilon=1e-3'), /the piece "3" is not of the form key=value \(a "-" starts a new piece/);
+  assert.equal(message('MiniBatchLoss-dist=w1-foo'), '"MiniBatchLoss-dist=w1-foo": the piece "foo" is not of the form key=value');
+});

@@ -11,7 +11,7 @@
 import { statSync } from 'node:fs';
 import { UserError } from '../../util/errors.js';
 import { Rng } from '../../engine/random.js';
-import { parseMetric } from '../metrics.js';
+import { parseMetric, type Metric } from '../metrics.js';
 import { readNpyAsync, type NpyPoints } from './npy.js';
 import { allocPoints, prestartFastGemm } from '../gemm.js';
 import { allExactW1, streamedExactW1 } from './streamed-w1.js';
@@ -71,8 +71,11 @@ export async function loadPointSet(path: string, opts: SetOptions = {}): Promise
 /** Each metric string between the sets at paths a (generated) and b (data), values in the
  *  order given: exact W1 alone between two large float32 .npy files streams the larger one
  *  (io/streamed-w1.ts); everything else loads both sets and runs evaluateMetrics. */
-export async function evaluateMetricFiles(names: readonly string[], a: string, b: string, opts: SetOptions, seed: number): Promise<number[]> {
+export async function evaluateMetricFiles(names: readonly string[], a: string, b: string, opts: SetOptions, seed: number,
+  warn: (message: string) => void = (message) => process.stderr.write(`discrete-gans: warning: ${message}\n`)): Promise<number[]> {
   for (const t of names) parseMetric(t); // unknown names fail before any loading
+  const imageFlags = [opts.grayScale ? '--gray_scale' : '', opts.imSize !== undefined ? '--im_size' : '', opts.centerCrop !== undefined ? '--center_crop' : ''].filter((t) => t !== '');
+  if (imageFlags.length > 0 && !isFolder(a) && !isFolder(b)) warn(`${imageFlags.join(', ')} ${imageFlags.length > 1 ? 'apply' : 'applies'} to image folders only; both sets are .npy files, used as they are`);
   if (opts.limitData === undefined && allExactW1(names)) {
     const v = await streamedExactW1(a, b);
     if (v !== null) return names.map(() => v);
@@ -80,7 +83,31 @@ export async function evaluateMetricFiles(names: readonly string[], a: string, b
   prestartFor([a, b]); // large sets: the product's worker threads boot while files load
   const A = await loadPointSet(a, opts);
   const B = await loadPointSet(b, opts);
-  return evaluateMetrics(names, A, B, seed, [a, b]);
+  return evaluateMetrics(names, A, B, seed, [a, b], warn);
+}
+
+function isFolder(path: string): boolean {
+  try { return statSync(path).isDirectory(); } catch { return false; }
+}
+
+/** A sample's shape in words: "784 values" for an N×D set, else C×H×W. */
+function describe(p: NpyPoints): string {
+  return p.shape.length === 2 ? `${p.w} values` : `${p.c}×${p.h}×${p.w}`;
+}
+
+/** The image shape both sets are evaluated with. Sets of equal size per sample but different
+ *  shapes agree when one is N×D (it takes the other's image shape) or when every metric
+ *  compares whole flattened images; otherwise a UserError says how they differ. */
+function commonShape(metrics: readonly Metric[], a: NpyPoints, b: NpyPoints, labels: [string, string]): { c: number; h: number; w: number } {
+  if (a.c === b.c && a.h === b.h && a.w === b.w) return { c: a.c, h: a.h, w: a.w };
+  if (a.c * a.h * a.w === b.c * b.h * b.w) {
+    if (b.shape.length === 2) return { c: a.c, h: a.h, w: a.w };
+    if (a.shape.length === 2 || metrics.every((m) => m.kind === 'MiniBatchLoss')) return { c: b.c, h: b.h, w: b.w };
+  }
+  const hint = a.shape.length === 2 || b.shape.length === 2 ? ''
+    : a.c !== b.c && a.h === b.h && a.w === b.w ? ' (--gray_scale reads a folder as one grey channel; .npy files are used as they are)'
+    : a.h !== b.h || a.w !== b.w ? ' (--im_size and --center_crop resize folders only)' : '';
+  throw new UserError(`${labels[0]} holds samples of ${describe(a)} but ${labels[1]} holds ${describe(b)}${hint}`);
 }
 
 /** Evaluate each metric string between a (generated) and b (data); values in the order given. */
@@ -88,12 +115,10 @@ export function evaluateMetrics(names: readonly string[], a: NpyPoints, b: NpyPo
   warn: (message: string) => void = (message) => process.stderr.write(`discrete-gans: warning: ${message}\n`)): number[] {
   const metrics = names.map((t) => parseMetric(t)); // all names checked before any work
   if (a.n === 0 || b.n === 0) throw new UserError(`${a.n === 0 ? labels[0] : labels[1]} holds no samples`);
-  if (a.c !== b.c || a.h !== b.h || a.w !== b.w) {
-    throw new UserError(`${labels[0]} holds samples of shape ${a.c}×${a.h}×${a.w} but ${labels[1]} holds ${b.c}×${b.h}×${b.w}`);
-  }
+  const { c, h, w } = commonShape(metrics, a, b, labels);
   return metrics.map((m) => {
     try {
-      return m.evaluate(a.data, b.data, { n: a.n, m: b.n, c: a.c, h: a.h, w: a.w }, new Rng(seed), warn);
+      return m.evaluate(a.data, b.data, { n: a.n, m: b.n, c, h, w }, new Rng(seed), warn);
     } catch (e) {
       if (e instanceof RangeError) throw new UserError(`${m.text}: ${e.message}`);
       throw e;
