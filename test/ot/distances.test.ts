@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../src/engine/random.js';
-import { frechetDistance, mmd, nearestNeighbour, w1, projectedW1 } from '../../src/ot/distances.js';
+import { frechetDistance, mmd, nearestNeighbour, w1, projectedW1, mergedExactW1 } from '../../src/ot/distances.js';
 import { swd, fullDimSwd } from '../../src/ot/sliced.js';
 import { parseMetric } from '../../src/ot/metrics.js';
 import { sinkhorn } from '../../src/ot/sinkhorn.js';
@@ -209,4 +209,35 @@ test('every distance refuses a NaN or an infinity in its inputs, and counts that
   // The patch losses check the images once, before building patch sets.
   const img = new Float32Array(2 * 9).fill(0.5); img[4] = Infinity;
   assert.throws(() => parseMetric('MiniBatchPatchLoss-dist=swd-p=2-s=1').evaluate(img, new Float32Array(18), { n: 2, m: 2, c: 1, h: 3, w: 3 }, rng()), /holds a NaN or infinite value \(at index 4\)/);
+});
+
+test('exact W1 merges identical points: same value as the unmerged problem, gradient of a moved class by finite differences', () => {
+  const rng = new Rng(51);
+  const d = 3, n = 300, m = 260;
+  // 12 distinct points for x and 15 for y, each repeated many times (n·m ≥ 2^16: merging applies).
+  const px = Float64Array.from({ length: 12 * d }, () => rng.normal()), py = Float64Array.from({ length: 15 * d }, () => rng.normal() + 0.3);
+  const cls = new Int32Array(n);
+  const x = new Float64Array(n * d), y = new Float64Array(m * d);
+  for (let i = 0; i < n; i++) { cls[i] = rng.int(12); x.set(px.subarray(cls[i] * d, cls[i] * d + d), i * d); }
+  for (let j = 0; j < m; j++) { const c = rng.int(15); y.set(py.subarray(c * d, c * d + d), j * d); }
+  const merged = w1(x, n, y, m, d, {}, true);
+  const direct = mergedExactW1(x, n, y, m, d, false); // w1 took this path
+  assert.ok(direct !== null && direct.value === merged.value);
+  assert.equal(mergedExactW1(px, 12, py, 15, d, false), null); // nothing to merge
+  const plain = emd(n, m, euclideanCost(x, n, y, m, d)); // the unmerged problem
+  assert.ok(Math.abs(merged.value - plain.cost) <= 1e-12 * plain.cost, `${merged.value} vs ${plain.cost}`);
+  // Copies of a class share its gradient equally.
+  const first = cls.indexOf(4), second = cls.indexOf(4, first + 1);
+  for (let k = 0; k < d; k++) assert.equal(merged.gradX![first * d + k], merged.gradX![second * d + k]);
+  // Moving every copy of class 4 along e changes W1 by Σ over the copies of gradX·e.
+  const e = [0.6, -0.3, 0.74];
+  const moved = (h: number): number => {
+    const z = x.slice();
+    for (let i = 0; i < n; i++) if (cls[i] === 4) for (let k = 0; k < d; k++) z[i * d + k] += h * e[k];
+    return w1(z, n, y, m, d).value;
+  };
+  const h = 1e-6, fd = (moved(h) - moved(-h)) / (2 * h);
+  let analytic = 0;
+  for (let i = 0; i < n; i++) if (cls[i] === 4) for (let k = 0; k < d; k++) analytic += merged.gradX![i * d + k] * e[k];
+  assert.ok(Math.abs(fd - analytic) <= 1e-6 * Math.max(1, Math.abs(analytic)), `finite difference ${fd} vs ${analytic}`);
 });
