@@ -22,14 +22,7 @@ export function rowClasses(p: Points, rows: number, d: number): RowClasses {
   const byHash = new Map<number, number[]>(); // hash → classes with that hash
   for (let i = 0; i < rows; i++) {
     const o = i * w;
-    // Four independent FNV-style lanes (no single multiply chain), mixed at the end.
-    let h0 = 0x811c9dc5, h1 = 0x01000193, h2 = 0x2545f491, h3 = 0x9e3779b9 | 0, k = 0;
-    for (; k + 4 <= w; k += 4) {
-      h0 = Math.imul(h0 ^ bits[o + k], 0x01000193); h1 = Math.imul(h1 ^ bits[o + k + 1], 0x01000193);
-      h2 = Math.imul(h2 ^ bits[o + k + 2], 0x01000193); h3 = Math.imul(h3 ^ bits[o + k + 3], 0x01000193);
-    }
-    for (; k < w; k++) h0 = Math.imul(h0 ^ bits[o + k], 0x01000193);
-    const h = Math.imul(Math.imul(Math.imul(h0 ^ h1, 0x85ebca6b) ^ h2, 0xc2b2ae35) ^ h3, 0x27d4eb2f) >> 1;
+    const h = rowHash(bits, o, w);
     let list = byHash.get(h);
     let c = -1;
     if (list === undefined) { list = []; byHash.set(h, list); } else {
@@ -39,6 +32,29 @@ export function rowClasses(p: Points, rows: number, d: number): RowClasses {
     cls[i] = c;
   }
   return { cls, rep: Int32Array.from(rep), count: rep.length };
+}
+
+/** A 31-bit hash of the w words bits[o..o+w). Exported for its tests. */
+export function rowHash(bits: Int32Array, o: number, w: number): number {
+  // Four independent FNV-style lanes (no single multiply chain), mixed at the end. Each word
+  // is folded (v ^ v >>> 16) before its multiply: a product only carries bits upwards, so
+  // words differing only in high bits (the sign: −1 and 1 as floats) would otherwise all
+  // hash alike.
+  let h0 = 0x811c9dc5, h1 = 0x01000193, h2 = 0x2545f491, h3 = 0x9e3779b9 | 0, k = 0;
+  for (; k + 4 <= w; k += 4) {
+    const v0 = bits[o + k], v1 = bits[o + k + 1], v2 = bits[o + k + 2], v3 = bits[o + k + 3];
+    h0 = Math.imul(h0 ^ v0 ^ (v0 >>> 16), 0x01000193); h1 = Math.imul(h1 ^ v1 ^ (v1 >>> 16), 0x01000193);
+    h2 = Math.imul(h2 ^ v2 ^ (v2 >>> 16), 0x01000193); h3 = Math.imul(h3 ^ v3 ^ (v3 >>> 16), 0x01000193);
+  }
+  for (; k < w; k++) { const v = bits[o + k]; h0 = Math.imul(h0 ^ v ^ (v >>> 16), 0x01000193); }
+  return fmix(fmix(fmix(h0 ^ h1) ^ h2) ^ h3) >> 1;
+}
+
+/** MurmurHash3's finaliser: every input bit reaches every output bit. */
+function fmix(h: number): number {
+  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 function sameRow(bits: Int32Array, a: number, b: number, w: number): boolean {

@@ -12,7 +12,7 @@ import { parseMetric } from '../../src/ot/metrics.js';
 import { sinkhorn } from '../../src/ot/sinkhorn.js';
 import { emd } from '../../src/ot/lp/emd.js';
 import { euclideanCost, sqEuclideanCost } from '../../src/ot/cost.js';
-import { rowClasses } from '../../src/ot/row-classes.js';
+import { rowClasses, rowHash } from '../../src/ot/row-classes.js';
 import { parseNpy } from '../../src/ot/io/npy.js';
 import { UserError } from '../../src/util/errors.js';
 
@@ -150,6 +150,19 @@ test('row classes group exactly the bitwise-identical rows', () => {
   assert.deepEqual(Array.from(r.rep), [0, 2, 3]);
   const q = rowClasses(Float64Array.from(p), 6, d);
   assert.deepEqual(Array.from(q.cls), [0, 0, 1, 2, 0, 1]);
+});
+
+test('row hashes separate rows whose words differ only in their sign bits (binary ±1 images)', () => {
+  // Squares-like rows: −1 everywhere but a run of +1 at a different place in each row.
+  const w = 256, rows = 2000;
+  const p = new Float32Array(rows * w).fill(-1);
+  for (let i = 0; i < rows; i++) for (let k = 0; k < 1 + (i % 7); k++) p[i * w + ((i * 13 + k * 29) % w)] = 1;
+  const bits = new Int32Array(p.buffer);
+  const hashes = new Set<number>();
+  const distinct = new Set<string>();
+  for (let i = 0; i < rows; i++) { hashes.add(rowHash(bits, i * w, w)); distinct.add(Array.from(p.subarray(i * w, (i + 1) * w)).join()); }
+  assert.ok(hashes.size >= distinct.size - 2, `${hashes.size} hashes for ${distinct.size} distinct rows`);
+  assert.equal(rowClasses(p, rows, w).count, distinct.size);
 });
 
 function npyBytes(descr: string, shape: number[], body: Uint8Array, fortran = false): Uint8Array {
