@@ -30,24 +30,20 @@ const discriminatorCases: Array<[string, number, number]> = [
   ['FastGAN', 1, 128], ['OldFastGAN', 3, 256], ['FastGAN-ndf=0', 3, 128],
 ];
 
-test('checkGenerator throws exactly what buildGenerator throws, for accepted and refused strings', () => {
-  for (const [text, channels, imSize] of generatorCases) {
-    const ctx = { zDim: 4, channels, imSize };
-    const checked = thrown(() => checkGenerator(text, ctx));
-    const built = thrown(() => buildGenerator(text, { ...ctx, rng: new Rng(0) }));
-    assert.equal(checked, built, `${text} at ${channels}×${imSize}²`);
-  }
-  assert.ok(generatorCases.some(([t, c, s]) => thrown(() => checkGenerator(t, { zDim: 4, channels: c, imSize: s })) === null));
-});
+const kinds = [
+  ['generator', generatorCases, checkGenerator, buildGenerator],
+  ['discriminator', discriminatorCases, checkDiscriminator, buildDiscriminator],
+] as const;
 
-test('checkDiscriminator throws exactly what buildDiscriminator throws, for accepted and refused strings', () => {
-  for (const [text, channels, imSize] of discriminatorCases) {
-    const ctx = { zDim: 4, channels, imSize };
-    const checked = thrown(() => checkDiscriminator(text, ctx));
-    const built = thrown(() => buildDiscriminator(text, { ...ctx, rng: new Rng(0) }));
-    assert.equal(checked, built, `${text} at ${channels}×${imSize}²`);
+test('each architecture check throws exactly what its builder throws, for accepted and refused strings', () => {
+  for (const [kind, cases, check, build] of kinds) {
+    for (const [text, channels, imSize] of cases) {
+      const ctx = { zDim: 4, channels, imSize };
+      assert.equal(thrown(() => check(text, ctx)), thrown(() => build(text, { ...ctx, rng: new Rng(0) })), `${kind} ${text} at ${channels}×${imSize}²`);
+    }
+    assert.ok(cases.some(([t, c, s]) => thrown(() => check(t, { zDim: 4, channels: c, imSize: s })) === null), `${kind}: some case is accepted`);
+    assert.ok(cases.some(([t, c, s]) => thrown(() => check(t, { zDim: 4, channels: c, imSize: s })) !== null), `${kind}: some case is refused`);
   }
-  assert.ok(discriminatorCases.some(([t, c, s]) => thrown(() => checkDiscriminator(t, { zDim: 4, channels: c, imSize: s })) === null));
 });
 
 test('train refuses a bad --disc_arch key before it reads the data folder', async () => {
