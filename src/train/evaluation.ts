@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Rng } from '../engine/random.js';
 import { saveImageGrid, type GridScaling } from '../report/grid.js';
 import type { Trainer } from './trainer.js';
+import { UserError } from '../util/errors.js';
 
 /** A distance between two sets of flattened images (x: n×d generated, y: m×d data). */
 export interface FullBatchMetric {
@@ -31,6 +32,11 @@ export async function runEvaluation(t: Trainer, metrics: readonly FullBatchMetri
   const values: Record<string, number> = {};
   if (metrics.length > 0) {
     const generated = t.generate(t.evalCodes);
+    for (let k = 0; k < generated.length; k++) {
+      if (!Number.isFinite(generated[k])) {
+        throw new UserError(`the generator's images hold NaN or infinite values at iteration ${t.completed}: the run has diverged (its last checkpoint is from the evaluation before; try lower learning rates)`);
+      }
+    }
     for (const m of metrics) values[`${m.text}${EVALUATION_SUFFIX}`] = await m.evaluate(generated, realAll, t.imageShape, rng);
   }
   const grid = t.generate(t.fixedCodes);
