@@ -126,7 +126,7 @@ export function parseMetric(text: string): Metric {
     if (!(n >= 1 && m >= 1)) throw new RangeError(`${text}: both image sets must be non-empty (got ${n} and ${m})`);
     if (x.length !== n * d || y.length !== m * d) throw new RangeError(`${text}: the arrays hold ${x.length} and ${y.length} values, not ${n} and ${m} images of ${c}×${h}×${w}`);
     if (kind === 'MiniBatchLoss') return fn(x, n, y, m, d, rng, grad);
-    checkPointSets(text, x, n, y, m, d); // once here: the patch sets are copies of these values
+    checkPointSets(dist, x, n, y, m, d); // once here: the patch sets are copies of these values
     const p = params.p as number, s = params.s as number;
     const img = { c, h, w };
     const { oh, ow, dim } = patchGrid(img, p, s);
