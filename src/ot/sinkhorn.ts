@@ -1,7 +1,10 @@
 /**
- * Entropic transport (`epsilon` > 0): Sinkhorn iterations in the log domain with ε-scaling
- * (start at a large ε, halve it down to the target, warm-starting the dual potentials), so
- * small ε neither overflows nor underflows. The convergence flag is honest: it is true only
+ * Entropic transport (`epsilon` > 0): Sinkhorn iterations with ε-scaling (start at a large ε,
+ * halve it down to the target, warm-starting the dual potentials), stabilised by absorption
+ * (Schmitzer's scheme: potentials f, g in the log domain, a kernel rebuilt from them, and cheap
+ * multiplicative scalings in between that are absorbed into f, g before they over- or
+ * underflow), so small ε neither overflows nor underflows and an iteration costs two products
+ * instead of two n×m passes of exp. The convergence flag is honest: it is true only
  * when the plan's row marginals match a to `tol` (L1) at the target ε; the columns match b
  * exactly after each g update.
  *
@@ -87,19 +90,77 @@ export function sinkhorn(a: Weights, b: Weights, M: Float64Array, epsilon: numbe
     return err;
   };
 
+  // Scaling iterations between absorptions: with K_ij = exp((f_i + g_j − M_ij)/ε) fixed, the
+  // log-domain updates are u_i = 1 / Σ_j b_j K_ij v_j and v_j = 1 / Σ_i a_i K_ij u_i (the
+  // potentials being f + ε log u and g + ε log v): two products per iteration, no exp. When u or
+  // v leave [1e-30, 1e30] (or a sum vanishes) they are absorbed into f and g and K is rebuilt.
+  const K = new Float64Array(n * m), u = new Float64Array(n), v = new Float64Array(m);
+  const rowSum = new Float64Array(n), colSum = new Float64Array(m);
+  const absorb = (eps: number): void => {
+    for (let i = 0; i < n; i++) { if (u[i] > 0 && Number.isFinite(u[i])) f[i] += eps * Math.log(u[i]); u[i] = 1; }
+    for (let j = 0; j < m; j++) { if (v[j] > 0 && Number.isFinite(v[j])) g[j] += eps * Math.log(v[j]); v[j] = 1; }
+    const inv = 1 / eps;
+    for (let i = 0; i < n; i++) {
+      const o = i * m, fi = f[i];
+      for (let j = 0; j < m; j++) K[o + j] = Math.exp((fi + g[j] - M[o + j]) * inv);
+    }
+  };
+  /** rowSum_i = Σ_j b_j K_ij v_j. */
+  const rows = (): void => {
+    for (let i = 0; i < n; i++) {
+      const o = i * m;
+      let t = 0;
+      for (let j = 0; j < m; j++) t += K[o + j] * wb[j] * v[j];
+      rowSum[i] = t;
+    }
+  };
+  const LIMIT = 1e30;
+  /** One u and one v update; false when a sum vanished or a scaling left its range (the
+   *  caller absorbs, or falls back to a log-domain update). */
+  const scale = (): boolean => {
+    rows();
+    let ok = true;
+    for (let i = 0; i < n; i++) { const t = rowSum[i]; const ui = t > 0 ? 1 / t : Infinity; u[i] = ui; if (!(ui < LIMIT && ui > 1 / LIMIT)) ok = false; }
+    colSum.fill(0);
+    for (let i = 0; i < n; i++) {
+      const o = i * m, c = wa[i] * u[i];
+      if (c === 0 || !Number.isFinite(c)) continue;
+      for (let j = 0; j < m; j++) colSum[j] += K[o + j] * c;
+    }
+    for (let j = 0; j < m; j++) { const t = colSum[j]; const vj = t > 0 ? 1 / t : Infinity; v[j] = vj; if (!(vj < LIMIT && vj > 1 / LIMIT)) ok = false; }
+    return ok;
+  };
+  /** L1 error of the row marginals at the current scalings (columns are exact after scale). */
+  const scaledRowError = (): number => {
+    rows();
+    let e = 0;
+    for (let i = 0; i < n; i++) e += Math.abs(wa[i] * u[i] * rowSum[i] - wa[i]);
+    return e;
+  };
+
   let eps = Math.max(epsilon, maxC);
   let iterations = 0;
   let err = Infinity;
+  u.fill(1); v.fill(1);
   for (;;) {
     const last = eps <= epsilon;
     const cap = last ? maxIter : 100;
+    absorb(eps);
     for (let it = 0; it < cap; it++) {
-      updateF(eps); updateG(eps); iterations++;
+      if (!scale()) {
+        // Out of range: absorb what is finite, then one log-domain update re-centres f and g.
+        absorb(eps);
+        updateF(eps); updateG(eps);
+        absorb(eps);
+      }
+      iterations++;
       if (it % 10 === 9 || it === cap - 1) {
-        err = rowError(eps);
+        err = scaledRowError();
+        if (!Number.isFinite(err)) { absorb(eps); err = rowError(eps); }
         if (err < tol) break;
       }
     }
+    absorb(eps); // the potentials themselves, for the next ε and the plan
     if (last) break;
     eps = Math.max(epsilon, eps / 2);
   }
