@@ -45,7 +45,7 @@ export function register(program: Command): void {
       const names = [...new Set(listValue(f.metrics, DEFAULT_METRICS))]; // a repeated name is computed once
       if (a === undefined || b === undefined) {
         const swallowed = names.filter((n) => !/^MiniBatch/.test(n));
-        if (swallowed.length > 0) throw new UserError(`--metrics took ${swallowed.map((n) => `"${n}"`).join(' and ')} as metric names: write the two sets A and B before --metrics (it takes every word after it)`);
+        if (swallowed.length > 0) throw new UserError(`--metrics took ${swallowed.map((n) => `"${n}"`).join(' and ')} as ${swallowed.length > 1 ? 'metric names' : 'a metric name'}: write the two sets A and B before --metrics (it takes every word after it)`);
         throw new UserError(`metrics needs two sets, A and B (folders of images or .npy files); got ${a === undefined ? 'none' : 'only one'}`);
       }
       if (names.length === 0) throw new UserError('--metrics was given no metric names');

@@ -115,7 +115,7 @@ export function parseMetric(text: string): Metric {
   const report = (warn: ((message: string) => void) | undefined): void => {
     if (unconverged > 0 && warn) {
       const where = runs > 1 ? ` in ${unconverged} of its ${runs} transport problems` : '';
-      warn(`${text}: Sinkhorn did not converge${where} (marginal error ${worstError.toExponential(1)} after ${lastIterations} iterations, tolerance ${tolerance.toExponential(0)}); the value is approximate (raise max_iter, or use a larger epsilon)`);
+      warn(`${text}: Sinkhorn did not converge${where} within max_iter=${params.max_iter} iterations at epsilon ${params.epsilon} (${lastIterations} with the ε-scaling stages; marginal error ${worstError.toExponential(1)}, tolerance ${tolerance.toExponential(0)}); the value is approximate (raise max_iter, or use a larger epsilon)`);
     }
     unconverged = runs = 0; worstError = 0;
   };

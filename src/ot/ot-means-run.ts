@@ -150,7 +150,7 @@ async function runChecked(c: OtMeansRunConfig, t0: number, log: (line: string) =
     method: c.method, iterations: c.iterations, rng: new Rng(c.seed),
     onIteration: (it) => {
       const rec: MetricsRecord = {
-        iteration: it.iteration, time: (performance.now() - t0) / 1000,
+        iteration: it.iteration, time: Math.round(performance.now() - t0) / 1000, // milliseconds, as training writes
         [W1_KEY]: it.w1, [SWD_KEY]: it.swd, [OT_COST_KEY]: it.otCost,
       };
       metrics.append(rec);

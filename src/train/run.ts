@@ -18,13 +18,14 @@ import { buildLoss } from '../losses/registry.js';
 import { saveImageGrid } from '../report/grid.js';
 import { MetricsLog } from '../report/metrics-log.js';
 import { writePlots } from '../report/plots.js';
-import { parseSpec } from '../util/named-spec.js';
+import { parseSpec, SpecError } from '../util/named-spec.js';
 import { UserError } from '../util/errors.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { captureCheckpoint, loadGenerator, restoreCheckpoint, type CheckpointMeta } from './checkpoint-state.js';
 import { validateConfig, type TrainConfig } from './config.js';
 import { runEvaluation, type FullBatchMetric } from './evaluation.js';
 import { resolveFullBatchMetrics } from './full-batch-metrics.js';
+import { parsePrior } from './prior.js';
 import { Progress } from './progress.js';
 import { RunFolder, composeRunName } from './run-folder.js';
 import { isEvaluation } from './schedule.js';
@@ -55,13 +56,20 @@ function checkArch(kind: 'generator' | 'discriminator', flag: string, text: stri
   const name = parseSpec(text).name;
   if (!known.includes(name)) throw new UserError(`${flag} ${text}: unknown ${kind} architecture "${name}" (available: ${known.join(', ')})`);
   const ctx = { zDim: c.zDim, channels: c.grayScale ? 1 : 3, imSize: c.imSize };
-  if (kind === 'generator') checkGenerator(text, ctx); else checkDiscriminator(text, ctx);
+  try {
+    if (kind === 'generator') checkGenerator(text, ctx); else checkDiscriminator(text, ctx);
+  } catch (e) {
+    // Name the flag, unless the message already starts with one (FastGAN's size checks do).
+    if (e instanceof SpecError || (e instanceof UserError && !e.message.startsWith('--'))) throw new UserError(`${flag}: ${e.message}`);
+    throw e;
+  }
 }
 
 export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Promise<RunSummary> {
   const log = hooks.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const c = config;
   validateConfig(c);
+  parsePrior(c.zPrior); // a bad --z_prior fails before the data are decoded
   const loss = buildLoss(c.lossFunction);
   checkArch('generator', '--gen_arch', c.genArch, c);
   if (loss.needsCritic && c.dStepEvery > 0) checkArch('discriminator', '--disc_arch', c.discArch, c);

@@ -46,14 +46,16 @@ test('each architecture check throws exactly what its builder throws, for accept
   }
 });
 
-test('train refuses a bad --disc_arch key before it reads the data folder', async () => {
+test('train refuses a bad --disc_arch or --z_prior, naming the flag, before it reads the data folder', async () => {
   const root = mkdtempSync(join(tmpdir(), 'dg-archcheck-'));
   try {
     // The data folder does not exist: reaching the loader would fail with a different message.
     const cfg = { ...tinyConfig(root, join(root, 'no-such-folder')), discArch: 'FC-nf=8-foo=3' };
-    await assert.rejects(runTraining(cfg, { log: () => {} }), (e: unknown) => e instanceof Error && /unknown key "foo"/.test(e.message));
+    await assert.rejects(runTraining(cfg, { log: () => {} }), (e: unknown) => e instanceof Error && /^--disc_arch: "FC-nf=8-foo=3": unknown key "foo"/.test(e.message));
     const cnn = { ...tinyConfig(root, join(root, 'no-such-folder')), discArch: 'CNN-depth=9' };
-    await assert.rejects(runTraining(cnn, { log: () => {} }), (e: unknown) => e instanceof Error && /leave nothing of a/.test(e.message));
+    await assert.rejects(runTraining(cnn, { log: () => {} }), (e: unknown) => e instanceof Error && /^--disc_arch: "CNN-depth=9": .* leave nothing of a/.test(e.message));
+    const prior = { ...tinyConfig(root, join(root, 'no-such-folder')), zPrior: 'const=0' };
+    await assert.rejects(runTraining(prior, { log: () => {} }), (e: unknown) => e instanceof Error && /^--z_prior const=0: the number of codes must be at least 1/.test(e.message));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -90,10 +90,18 @@ test('sets of equal size per sample agree on a shape: N×D takes the image shape
   assert.ok(Math.abs(whole - exact) <= 1e-12 * exact);
   assert.ok(Number.isFinite(patches) && patches > 0);
   assert.ok(Math.abs(evaluateMetrics(['MiniBatchLoss-dist=w1'], image, column, 0, ['A', 'B'], none)[0] - exact) <= 1e-12 * exact);
-  assert.throws(() => evaluateMetrics(['MiniBatchPatchLoss-dist=w1-p=2-s=2'], image, column, 0, ['a.npy', 'b.npy'], none),
-    /a\.npy holds samples of 1×4×4 but b\.npy holds 1×16×1 \(--im_size and --center_crop resize folders only\)$/);
-  const rgb = { data: new Float32Array(2 * 48), n: 2, c: 3, h: 4, w: 4, shape: [2, 3, 4, 4] };
-  assert.throws(() => evaluateMetrics(['MiniBatchLoss-dist=w1'], image, rgb, 0, ['a', 'b'], none), /but b holds 3×4×4 \(--gray_scale reads a folder as one grey channel/);
+  // Hints about the folder flags only when a set is a folder.
+  const folder = mkdtempSync(join(tmpdir(), 'dg-shape-'));
+  try {
+    assert.throws(() => evaluateMetrics(['MiniBatchPatchLoss-dist=w1-p=2-s=2'], image, column, 0, ['a.npy', 'b.npy'], none),
+      /a\.npy holds samples of 1×4×4 but b\.npy holds 1×16×1$/);
+    assert.throws(() => evaluateMetrics(['MiniBatchPatchLoss-dist=w1-p=2-s=2'], image, column, 0, [folder, 'b.npy'], none),
+      /holds samples of 1×4×4 but b\.npy holds 1×16×1 \(--im_size and --center_crop resize folders only\)$/);
+    const rgb = { data: new Float32Array(2 * 48), n: 2, c: 3, h: 4, w: 4, shape: [2, 3, 4, 4] };
+    assert.throws(() => evaluateMetrics(['MiniBatchLoss-dist=w1'], image, rgb, 0, [folder, 'b'], none), /but b holds 3×4×4 \(--gray_scale reads a folder as one grey channel/);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
   const wide = { data: new Float32Array(2 * 20), n: 2, c: 1, h: 1, w: 20, shape: [2, 20] };
   assert.throws(() => evaluateMetrics(['MiniBatchLoss-dist=w1'], image, wide, 0, ['a', 'b'], none), /holds samples of 1×4×4 but b holds 20 values$/);
 });

@@ -128,7 +128,7 @@ test('an entropic W1 that misses its tolerance says so once per evaluation; a co
   const capped = parseMetric('MiniBatchLoss-dist=w1-epsilon=0.1-max_iter=1');
   capped.evaluate(x, y, img, new Rng(0), (m) => warnings.push(m));
   assert.equal(warnings.length, 1);
-  assert.match(warnings[0], /^MiniBatchLoss-dist=w1-epsilon=0\.1-max_iter=1: Sinkhorn did not converge \(marginal error .* after \d+ iterations/);
+  assert.match(warnings[0], /^MiniBatchLoss-dist=w1-epsilon=0\.1-max_iter=1: Sinkhorn did not converge within max_iter=1 iterations at epsilon 0\.1 \(\d+ with the ε-scaling stages; marginal error /);
   // Local patch loss: one problem per position, one warning for the evaluation.
   const local = parseMetric('MiniBatchLocalPatchLoss-dist=w1-epsilon=0.1-max_iter=1-p=1-s=1');
   local.evaluate(x, y, img, new Rng(0), (m) => warnings.push(m));

@@ -98,13 +98,13 @@ function describe(p: NpyPoints): string {
 /** The image shape both sets are evaluated with. Sets of equal size per sample but different
  *  shapes agree when one is N×D (it takes the other's image shape) or when every metric
  *  compares whole flattened images; otherwise a UserError says how they differ. */
-function commonShape(metrics: readonly Metric[], a: NpyPoints, b: NpyPoints, labels: [string, string]): { c: number; h: number; w: number } {
+function commonShape(metrics: readonly Metric[], a: NpyPoints, b: NpyPoints, labels: [string, string], folders: boolean): { c: number; h: number; w: number } {
   if (a.c === b.c && a.h === b.h && a.w === b.w) return { c: a.c, h: a.h, w: a.w };
   if (a.c * a.h * a.w === b.c * b.h * b.w) {
     if (b.shape.length === 2) return { c: a.c, h: a.h, w: a.w };
     if (a.shape.length === 2 || metrics.every((m) => m.kind === 'MiniBatchLoss')) return { c: b.c, h: b.h, w: b.w };
   }
-  const hint = a.shape.length === 2 || b.shape.length === 2 ? ''
+  const hint = !folders || a.shape.length === 2 || b.shape.length === 2 ? ''
     : a.c !== b.c && a.h === b.h && a.w === b.w ? ' (--gray_scale reads a folder as one grey channel; .npy files are used as they are)'
     : a.h !== b.h || a.w !== b.w ? ' (--im_size and --center_crop resize folders only)' : '';
   throw new UserError(`${labels[0]} holds samples of ${describe(a)} but ${labels[1]} holds ${describe(b)}${hint}`);
@@ -115,7 +115,7 @@ export function evaluateMetrics(names: readonly string[], a: NpyPoints, b: NpyPo
   warn: (message: string) => void = (message) => process.stderr.write(`discrete-gans: warning: ${message}\n`)): number[] {
   const metrics = names.map((t) => parseMetric(t)); // all names checked before any work
   if (a.n === 0 || b.n === 0) throw new UserError(`${a.n === 0 ? labels[0] : labels[1]} holds no samples`);
-  const { c, h, w } = commonShape(metrics, a, b, labels);
+  const { c, h, w } = commonShape(metrics, a, b, labels, labels.some(isFolder));
   return metrics.map((m) => {
     try {
       return m.evaluate(a.data, b.data, { n: a.n, m: b.n, c, h, w }, new Rng(seed), warn);
