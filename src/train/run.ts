@@ -107,6 +107,11 @@ export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Pr
   if (!trainer.prior.isDiscrete && dataset.count > c.maxEvalImages) {
     log(`evaluations generate ${c.maxEvalImages} images (--max_eval_images) against the ${dataset.count} of the dataset`);
   }
+  const generatedCount = trainer.evaluationCount;
+  const costBytes = 8 * generatedCount * dataset.count;
+  if (metrics.some((m) => m.text.startsWith('MiniBatchLoss-dist=w1')) && costBytes >= 1 << 30) {
+    log(`note: each evaluation's W1 between ${generatedCount} generated and ${dataset.count} real images builds a ${(costBytes / 2 ** 30).toFixed(1)} GB cost matrix and can take minutes`);
+  }
   const realAll = dataset.all();
   const [ch, h, w] = trainer.imageShape;
   const debugReals = join(folder.images, 'debug_fixed_reals.png');
