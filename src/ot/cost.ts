@@ -15,6 +15,7 @@
 
 import { fastGemm } from './gemm.js';
 import { rowClasses, type RowClasses } from './row-classes.js';
+import { firstNonFinite } from './finite.js';
 
 export type Points = Float32Array | Float64Array;
 
@@ -337,25 +338,16 @@ export function checkPointSets(what: string, x: Points, n: number, y: Points, m:
   if (!(Number.isInteger(d) && d >= 1)) throw new RangeError(`${what}: the dimension must be a positive integer (got ${d})`);
   if (x.length < n * d || y.length < m * d) throw new RangeError(`${what}: the arrays hold ${x.length} and ${y.length} values, fewer than ${n}×${d} and ${m}×${d}`);
   for (const [p, len, name] of [[x, n * d, 'x'], [y, m * d, 'y']] as const) {
-    const k = firstNonFinite(p, len);
-    if (k >= 0) throw new RangeError(`${what}: ${name} holds a NaN or infinite value (at index ${k})`);
+    for (let q = 0; q < len; q += 1 << 18) { // in chunks (see firstNonFinite)
+      const k = firstNonFinite(p, q, Math.min(len, q + (1 << 18)));
+      if (k >= 0) throw new RangeError(`${what}: ${name} holds a NaN or infinite value (at index ${k})`);
+    }
   }
 }
 
 /** A positive integer count (directions, dimensions), else a RangeError naming it. */
 export function checkCount(what: string, key: string, v: number): void {
   if (!(Number.isInteger(v) && v >= 1)) throw new RangeError(`${what}: ${key} must be a positive integer, got ${v}`);
-}
-
-/** The first index below len holding a NaN or an infinity, else −1. */
-function firstNonFinite(p: Points, len: number): number {
-  // v·0 is NaN exactly when v is NaN or infinite; four sums keep the loop free of a long chain.
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, k = 0;
-  for (; k + 4 <= len; k += 4) { s0 += p[k] * 0; s1 += p[k + 1] * 0; s2 += p[k + 2] * 0; s3 += p[k + 3] * 0; }
-  for (; k < len; k++) s0 += p[k] * 0;
-  if (s0 + s1 + s2 + s3 === 0) return -1;
-  for (k = 0; k < len; k++) if (!Number.isFinite(p[k])) return k;
-  return -1;
 }
 
 function checkShapes(x: Points, n: number, y: Points, m: number, d: number): void {

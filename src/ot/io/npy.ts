@@ -10,6 +10,7 @@
  */
 import { closeSync, openSync, read, readFileSync, readSync } from 'node:fs';
 import { UserError } from '../../util/errors.js';
+import { firstNonFinite } from '../finite.js';
 
 export interface NpyPoints {
   /** Values, row-major: float64 for float64 files, else float32. */
@@ -264,20 +265,6 @@ export function parseNpy(buf: Uint8Array, path = '<buffer>'): NpyPoints {
   }
   for (let q = 0; q < count; q += CHUNK_BYTES / 4) checkFinite(data, q, Math.min(count, q + CHUNK_BYTES / 4), path);
   return points(data, shape);
-}
-
-/** The first flat index in [q0, q1) holding a NaN or infinity, else −1. Called on chunks: a
- *  short function V8 optimises whole (one long loop runs on-stack-replaced code, several
- *  times slower). */
-function firstNonFinite(data: Float32Array | Float64Array, q0: number, q1: number): number {
-  // NaN as soon as any value is NaN or infinite (four independent sums: no add chain).
-  let p0 = 0, p1 = 0, p2 = 0, p3 = 0, q = q0;
-  for (; q + 4 <= q1; q += 4) { p0 += data[q] * 0; p1 += data[q + 1] * 0; p2 += data[q + 2] * 0; p3 += data[q + 3] * 0; }
-  for (; q < q1; q++) p0 += data[q] * 0;
-  if (p0 + p1 + p2 + p3 === 0) return -1;
-  let k = q0;
-  while (Number.isFinite(data[k])) k++;
-  return k;
 }
 
 function checkFinite(data: Float32Array | Float64Array, q0: number, q1: number, path: string): void {
