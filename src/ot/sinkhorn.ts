@@ -96,9 +96,12 @@ export function sinkhorn(a: Weights, b: Weights, M: Float64Array, epsilon: numbe
   // v leave [1e-30, 1e30] (or a sum vanishes) they are absorbed into f and g and K is rebuilt.
   const K = new Float64Array(n * m), u = new Float64Array(n), v = new Float64Array(m);
   const rowSum = new Float64Array(n), colSum = new Float64Array(m);
-  const absorb = (eps: number): void => {
+  /** f += ε log u, g += ε log v (where finite), u = v = 1: K is then stale until rebuilt. */
+  const fold = (eps: number): void => {
     for (let i = 0; i < n; i++) { if (u[i] > 0 && Number.isFinite(u[i])) f[i] += eps * Math.log(u[i]); u[i] = 1; }
     for (let j = 0; j < m; j++) { if (v[j] > 0 && Number.isFinite(v[j])) g[j] += eps * Math.log(v[j]); v[j] = 1; }
+  };
+  const rebuild = (eps: number): void => {
     const inv = 1 / eps;
     for (let i = 0; i < n; i++) {
       const o = i * m, fi = f[i];
@@ -145,27 +148,27 @@ export function sinkhorn(a: Weights, b: Weights, M: Float64Array, epsilon: numbe
   for (;;) {
     const last = eps <= epsilon;
     const cap = last ? maxIter : 100;
-    absorb(eps);
+    rebuild(eps);
     for (let it = 0; it < cap; it++) {
       if (!scale()) {
-        // Out of range: absorb what is finite, then one log-domain update re-centres f and g.
-        absorb(eps);
+        // Out of range: fold in what is finite, then one log-domain update re-centres f and g.
+        fold(eps);
         updateF(eps); updateG(eps);
-        absorb(eps);
+        rebuild(eps);
       }
       iterations++;
       if (it % 10 === 9 || it === cap - 1) {
         err = scaledRowError();
-        if (!Number.isFinite(err)) { absorb(eps); err = rowError(eps); }
+        if (!Number.isFinite(err)) { fold(eps); rebuild(eps); err = rowError(eps); }
         if (err < tol) break;
       }
     }
-    absorb(eps); // the potentials themselves, for the next ε and the plan
+    fold(eps); // the potentials themselves, for the next ε and the plan
     if (last) break;
     eps = Math.max(epsilon, eps / 2);
   }
   err = rowError(epsilon);
-  const plan = new Float64Array(n * m);
+  const plan = K; // the kernel's storage is free now
   let cost = 0;
   for (let i = 0; i < n; i++) {
     const o = i * m;
