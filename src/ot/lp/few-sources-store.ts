@@ -8,55 +8,75 @@
 import { makeBasic } from './basic.js';
 
 
-/** Binary min-heaps keyed by float64, one per ordered pair of small-side points, created lazily. */
+/**
+ * Binary min-heaps keyed by float64, one per ordered pair of small-side points, all held in
+ * one arena (a heap that fills moves to the arena's end with twice the room; the arena
+ * doubles when full), so the solver allocates a few large arrays instead of thousands of
+ * small ones. A pair takes room only once it receives an entry.
+ */
 export class PairHeaps {
-  readonly keys: Float64Array[];
-  readonly ids: Int32Array[];
+  /** Arena of keys and ids; pair h's heap is [start[h], start[h] + size[h]). */
+  keys: Float64Array;
+  ids: Int32Array;
+  readonly start: Int32Array;
   readonly size: Int32Array;
-  private static readonly EMPTY_KEYS = new Float64Array(0);
-  private static readonly EMPTY_IDS = new Int32Array(0);
-  /** firstCapacity: entries allocated the first time a pair receives one (doubling after). */
+  private readonly cap: Int32Array;
+  private used = 0;
+  /** firstCapacity: entries given to a pair the first time it receives one (doubling after). */
   constructor(count: number, private readonly firstCapacity = 8) {
-    this.keys = new Array<Float64Array>(count).fill(PairHeaps.EMPTY_KEYS);
-    this.ids = new Array<Int32Array>(count).fill(PairHeaps.EMPTY_IDS);
+    this.start = new Int32Array(count);
     this.size = new Int32Array(count);
+    this.cap = new Int32Array(count);
+    const room = Math.max(1024, 4 * firstCapacity * Math.min(count, 4096));
+    this.keys = new Float64Array(room);
+    this.ids = new Int32Array(room);
   }
   private grow(h: number): void {
-    const c = Math.max(this.firstCapacity, this.keys[h].length * 2);
-    const k = new Float64Array(c); k.set(this.keys[h]); this.keys[h] = k;
-    const i = new Int32Array(c); i.set(this.ids[h]); this.ids[h] = i;
+    const c = Math.max(this.firstCapacity, this.cap[h] * 2);
+    if (this.used + c > this.keys.length) {
+      const room = Math.max(2 * this.keys.length, this.used + c);
+      const k = new Float64Array(room); k.set(this.keys.subarray(0, this.used)); this.keys = k;
+      const i = new Int32Array(room); i.set(this.ids.subarray(0, this.used)); this.ids = i;
+    }
+    const from = this.start[h], n = this.size[h];
+    this.keys.copyWithin(this.used, from, from + n);
+    this.ids.copyWithin(this.used, from, from + n);
+    this.start[h] = this.used; this.cap[h] = c; this.used += c;
   }
   push(h: number, key: number, id: number): void {
-    if (this.size[h] === this.keys[h].length) this.grow(h);
-    const K = this.keys[h], I = this.ids[h];
+    if (this.size[h] === this.cap[h]) this.grow(h);
+    const K = this.keys, I = this.ids, o = this.start[h];
     let c = this.size[h]++;
     while (c > 0) {
       const p = (c - 1) >> 1;
-      if (K[p] <= key) break;
-      K[c] = K[p]; I[c] = I[p]; c = p;
+      if (K[o + p] <= key) break;
+      K[o + c] = K[o + p]; I[o + c] = I[o + p]; c = p;
     }
-    K[c] = key; I[c] = id;
+    K[o + c] = key; I[o + c] = id;
   }
   pop(h: number): void {
     const s = --this.size[h];
     if (s === 0) return;
-    const K = this.keys[h], I = this.ids[h];
-    const key = K[s], id = I[s];
+    const K = this.keys, I = this.ids, o = this.start[h];
+    const key = K[o + s], id = I[o + s];
     let p = 0;
     for (;;) {
       let c = 2 * p + 1;
       if (c >= s) break;
-      if (c + 1 < s && K[c + 1] < K[c]) c++;
-      if (K[c] >= key) break;
-      K[p] = K[c]; I[p] = I[c]; p = c;
+      if (c + 1 < s && K[o + c + 1] < K[o + c]) c++;
+      if (K[o + c] >= key) break;
+      K[o + p] = K[o + c]; I[o + p] = I[o + c]; p = c;
     }
-    K[p] = key; I[p] = id;
+    K[o + p] = key; I[o + p] = id;
   }
-  /** Entries held and allocated (for memory reports). */
+  /** Smallest key of pair h's heap, and its id (the heap must not be empty). */
+  topKey(h: number): number { return this.keys[this.start[h]]; }
+  topId(h: number): number { return this.ids[this.start[h]]; }
+  /** Entries held and the arena's room (for memory reports). */
   count(): string {
-    let s = 0, c = 0;
-    for (let h = 0; h < this.size.length; h++) { s += this.size[h]; c += this.keys[h].length; }
-    return `${s} (${c} allocated)`;
+    let s = 0;
+    for (let h = 0; h < this.size.length; h++) s += this.size[h];
+    return `${s} (${this.keys.length} allocated)`;
   }
 }
 
