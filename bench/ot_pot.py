@@ -26,6 +26,17 @@ def make(d):
             test = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784)
         np.save(os.path.join(d, 'y60k_784.npy'), (train.astype(np.float32) / 127.5 - 1))
         np.save(os.path.join(d, 'x64_784.npy'), (test[:64].astype(np.float32) / 127.5 - 1))
+        # Real images at d=4096: the 10,000 test images against 64 training images, grey 64x64
+        # (bilinear upscaling, as a folder of them read with --im_size 64 would give).
+        def up(a):
+            import torch
+            t = torch.from_numpy(a.reshape(-1, 1, 28, 28).astype(np.float32) / 127.5 - 1)
+            return torch.nn.functional.interpolate(t, size=(64, 64), mode='bilinear', align_corners=False).reshape(len(a), -1).numpy()
+        try:
+            np.save(os.path.join(d, 'y10k_fm4096.npy'), up(test))
+            np.save(os.path.join(d, 'x64_fm4096.npy'), up(train[:64]))
+        except ImportError:  # no PyTorch: that case is left out
+            pass
         fmnist = True
     else:  # Debian's dataset-fashion-mnist is not installed: a mixture of the same size instead
         np.save(os.path.join(d, 'y60k_784.npy'), mixture(60000, 784, seed=4))
