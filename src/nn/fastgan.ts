@@ -36,8 +36,10 @@ export const EVAL_NOISE_SEED = 0x5eed;
 
 /** Refuse any setting but 128×128 RGB (SPEC §9), naming the flag. */
 export function checkFastGanInput(text: string, ctx: Omit<ArchContext, 'rng'>): void {
-  if (ctx.imSize !== 128) throw new UserError(`--im_size ${ctx.imSize}: ${text} works at 128×128 pixels only (pass --im_size 128)`);
-  if (ctx.channels !== 3) throw new UserError(`--gray_scale: ${text} works on RGB images only (drop --gray_scale)`);
+  const size = ctx.imSize !== 128, grey = ctx.channels !== 3;
+  if (size && grey) throw new UserError(`--im_size ${ctx.imSize} and --gray_scale: ${text} works on 128×128 RGB images only (pass --im_size 128 and drop --gray_scale)`);
+  if (size) throw new UserError(`--im_size ${ctx.imSize}: ${text} works at 128×128 pixels only (pass --im_size 128)`);
+  if (grey) throw new UserError(`--gray_scale: ${text} works on RGB images only (drop --gray_scale)`);
 }
 
 /** A spectrally normalised convolution without bias. */

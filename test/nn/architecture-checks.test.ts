@@ -19,7 +19,7 @@ const generatorCases: Array<[string, number, number]> = [
   ['FC', 1, 8], ['FC-nf=16-depth=3-normalize=bn', 3, 8], ['FC-depth=1', 1, 8], ['FC-nf=0', 1, 8],
   ['FC-foo=2', 1, 8], ['FC-nf=abc', 1, 8], ['FC-normalize=xx', 1, 8],
   ['DCGAN-nf=4', 1, 64], ['DCGAN', 1, 32], ['DCGAN-nf=2', 1, 256], ['DCGAN-nf=0', 3, 64], ['DCGAN-normalize=bad', 1, 64],
-  ['FastGAN', 1, 128], ['FastGAN', 3, 64], ['OldFastGAN-ngf=0', 3, 128], ['FastGAN-x=1', 3, 128],
+  ['FastGAN', 1, 128], ['FastGAN', 3, 64], ['FastGAN', 1, 64], ['OldFastGAN-ngf=0', 3, 128], ['FastGAN-x=1', 3, 128],
   ['Nope', 1, 8],
 ];
 const discriminatorCases: Array<[string, number, number]> = [
@@ -44,6 +44,13 @@ test('each architecture check throws exactly what its builder throws, for accept
     assert.ok(cases.some(([t, c, s]) => thrown(() => check(t, { zDim: 4, channels: c, imSize: s })) === null), `${kind}: some case is accepted`);
     assert.ok(cases.some(([t, c, s]) => thrown(() => check(t, { zDim: 4, channels: c, imSize: s })) !== null), `${kind}: some case is refused`);
   }
+});
+
+test('FastGAN at the wrong size and in grey names both flags in one sentence', () => {
+  assert.equal(thrown(() => checkGenerator('FastGAN', { zDim: 4, channels: 1, imSize: 64 })),
+    '--im_size 64 and --gray_scale: FastGAN works on 128×128 RGB images only (pass --im_size 128 and drop --gray_scale)');
+  assert.match(thrown(() => checkGenerator('FastGAN', { zDim: 4, channels: 3, imSize: 64 })) ?? '', /^--im_size 64: /);
+  assert.match(thrown(() => checkGenerator('FastGAN', { zDim: 4, channels: 1, imSize: 128 })) ?? '', /^--gray_scale: /);
 });
 
 test('train refuses a bad --disc_arch or --z_prior, naming the flag, before it reads the data folder', async () => {
