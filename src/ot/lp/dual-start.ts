@@ -6,14 +6,21 @@
  * (the c-th smallest "gap" of the columns, found by sampled selection), and moves part of the
  * way there, with a per-row step that grows while the row stays on one side of its mass and
  * shrinks when it crosses. Large problems start from the potentials of an evenly thinned
- * column set (recursively), which cuts the sweeps over the whole matrix, unless the zero
- * start is already close (costs shifted by a caller's warm start). Weighted columns use the
- * weighted quantile of the gaps (a full weighted selection instead of the sampled one). It only needs to be
- * good, not exact: the exact solver corrects what is left. Also returns, for the potentials it ends with, every column's best row and its
- * margin over the second best, which the exact solver uses to leave most columns alone.
+ * column set (recursively), which cuts the sweeps over the whole matrix; their remaining
+ * sweeps read only the entries near each column's best (dual-candidates.ts), and one last
+ * scan over the whole matrix gives the exact best rows. Weighted columns use the weighted
+ * quantile of the gaps (a full weighted selection instead of the sampled one). It only needs
+ * to be good, not exact: the exact solver corrects what is left. Also returns, for the
+ * potentials it ends with, every column's best row and its margin over the second best,
+ * which the exact solver uses to leave most columns alone.
  *
  * Owns: that heuristic and the best/second-best scan. Knows nothing else.
  */
+
+import { select, weightedSelect } from './dual-select.js';
+import { CandidateEntries, CANDIDATES } from './dual-candidates.js';
+
+export { select, weightedSelect } from './dual-select.js';
 
 const DEBUG = !!process.env.DISCRETE_GANS_OT_DEBUG;
 /** Step towards a row's target: starts at half, doubles while its load stays on the same side
@@ -21,8 +28,6 @@ const DEBUG = !!process.env.DISCRETE_GANS_OT_DEBUG;
 /** With at least SUBSAMPLE_MIN columns per row, first balance every SUBSAMPLE-th column
  * (recursively), then run at most AFTER_SUBSAMPLE sweeps over all of them. */
 const SUBSAMPLE = 8, SUBSAMPLE_MIN = 64, AFTER_SUBSAMPLE = 4;
-/** Relative imbalance at the given start below which no thinned warm start is tried. */
-const WARM_LIMIT = 0.25;
 const STEP_START = 0.5, STEP_UP = 2, STEP_DOWN = 0.5, STEP_MIN = 0.05, STEP_MAX = 1;
 
 export interface BalancedStart {
@@ -65,38 +70,49 @@ export function balancingPotentials(M: Float64Array, K: number, N: number, rs: n
     return worst;
   };
   let scanned = false;
+  let cand: CandidateEntries | null = null, useCandidates = false;
   if (sweeps > 0 && N >= SUBSAMPLE_MIN * K) {
-    // Potentials that start near the answer (a caller's warm start) are kept as they are.
-    bestScan(M, K, N, rs, cs, u, bestVal, secVal, bestRow);
-    scanned = imbalance() <= WARM_LIMIT;
-  }
-  if (sweeps > 0 && N >= SUBSAMPLE_MIN * K && !scanned) {
-    // Warm start from every SUBSAMPLE-th column (the same problem, smaller: potentials of an
-    // evenly thinned set are close to the full ones), then fewer sweeps over all columns.
-    const Ns = Math.ceil(N / SUBSAMPLE);
+    // Warm start from an evenly thinned column set (the same problem, smaller: its potentials
+    // are close to the full ones), then fewer sweeps over all columns. A caller's warm start
+    // (costs shifted by near-optimal potentials) shows in the thinned problem too, whose
+    // sweeps then end at once.
+    const Ns = thinnedCount(N);
     const sub = new Float64Array(K * Ns);
-    for (let i = 0; i < K; i++) { const o = i * rs, p = i * Ns; for (let t = 0; t < Ns; t++) sub[p + t] = M[o + t * SUBSAMPLE * cs]; }
+    for (let i = 0; i < K; i++) {
+      const o = i * rs, p = i * Ns;
+      for (let t = 0; t < Ns; t++) sub[p + t] = M[o + thinnedColumn(t) * cs];
+    }
     const subDem = new Float64Array(Ns);
     let subTotal = 0;
-    for (let t = 0; t < Ns; t++) { subDem[t] = dem[t * SUBSAMPLE]; subTotal += subDem[t]; }
+    for (let t = 0; t < Ns; t++) { subDem[t] = dem[thinnedColumn(t)]; subTotal += subDem[t]; }
     if (subTotal > 0) {
       const subSup = new Float64Array(K);
       for (let i = 0; i < K; i++) subSup[i] = (sup[i] * subTotal) / total;
       u.set(balancingPotentials(sub, K, Ns, Ns, 1, subSup, subDem, sweeps, tolerance).u);
     }
     sweeps = Math.min(sweeps, AFTER_SUBSAMPLE);
+    // Close now: after the first scan the remaining sweeps read the entries near each column's best only.
+    useCandidates = sweeps > 0 && K > 2 * CANDIDATES;
   }
   const target = new Float64Array(K);
   const step = new Float64Array(K).fill(STEP_START), lastSide = new Float64Array(K);
   const buf = new Float64Array(N), pair = new Float64Array(2);
   const wbuf = uniform ? null : new Float64Array(N);
   for (let sweep = 0; ; sweep++) {
-    if (!scanned) bestScan(M, K, N, rs, cs, u, bestVal, secVal, bestRow);
+    if (!scanned) {
+      // The last scan is always over the whole matrix: the exact solver needs true best rows.
+      if (cand !== null && sweep < sweeps) cand.scan(u, bestVal, secVal, bestRow);
+      else bestScan(M, K, N, rs, cs, u, bestVal, secVal, bestRow);
+    }
     scanned = false;
     if (sweep >= sweeps) break;
     const worst = imbalance();
     if (DEBUG) console.error('balance sweep', sweep, worst.toFixed(4), performance.now().toFixed(0));
-    if (worst < tolerance) break;
+    if (worst < tolerance) { if (cand !== null) bestScan(M, K, N, rs, cs, u, bestVal, secVal, bestRow); break; }
+    if (useCandidates && cand === null) {
+      cand = new CandidateEntries(M, K, N, rs, cs, u, bestVal);
+      if (DEBUG) console.error('balance: candidates', cand.size, 'for', N, 'columns', performance.now().toFixed(0));
+    }
     for (let i = 0; i < K; i++) {
       // Row i wins column j iff gap_j = M_ij − (best other row's value) < u_i; it wants c
       // columns, so its target lies between the c-th and (c+1)-th smallest gaps.
@@ -104,9 +120,11 @@ export function balancingPotentials(M: Float64Array, K: number, N: number, rs: n
       if (wbuf === null) {
         c = Math.floor(sup[i] / unit + 1e-9);
         if (c >= N) c = N - 1;
-        rowGaps(M, i * rs, cs, N, i, c, bestRow, bestVal, secVal, buf, pair);
+        if (cand === null || !cand.rowGaps(i, c, bestRow, bestVal, secVal, buf, pair)) rowGaps(M, i * rs, cs, N, i, c, bestRow, bestVal, secVal, buf, pair);
       } else {
-        c = weightedRowGaps(M, i * rs, cs, N, i, sup[i] * (1 + 1e-12), dem, bestRow, bestVal, secVal, buf, wbuf, pair);
+        const mass = sup[i] * (1 + 1e-12);
+        c = cand === null ? -1 : cand.weightedRowGaps(i, mass, dem, bestRow, bestVal, secVal, buf, wbuf, pair);
+        if (c < 0) c = weightedRowGaps(M, i * rs, cs, N, i, mass, dem, bestRow, bestVal, secVal, buf, wbuf, pair);
       }
       const lo = pair[0], hi = pair[1];
       target[i] = c > 0 ? (lo + hi) / 2 : hi - Math.abs(hi) * 1e-9 - 1e-12;
@@ -121,6 +139,17 @@ export function balancingPotentials(M: Float64Array, K: number, N: number, rs: n
   }
   for (let j = 0; j < N; j++) secVal[j] -= bestVal[j];
   return { u, bestRow, bestVal, margin: secVal };
+}
+
+/** The thinned set: the first THIN_RUN columns of every SUBSAMPLE·THIN_RUN (runs, so that
+ *  reading them from a row-major matrix touches one cache line in SUBSAMPLE). */
+const THIN_RUN = 8;
+function thinnedColumn(t: number): number {
+  return Math.floor(t / THIN_RUN) * THIN_RUN * SUBSAMPLE + (t % THIN_RUN);
+}
+function thinnedCount(N: number): number {
+  const span = THIN_RUN * SUBSAMPLE, full = Math.floor(N / span);
+  return full * THIN_RUN + Math.min(THIN_RUN, N - full * span);
 }
 
 /** Best and second-best M_ij − u_i of every column, and the best row (lowest index on ties). */
@@ -218,61 +247,4 @@ function weightedRowGaps(M: Float64Array, o: number, cs: number, N: number, i: n
   for (let t = 0; t < k; t++) if (buf[t] > lo) lo = buf[t];
   pair[0] = lo;
   return k;
-}
-
-/**
- * Reorder g[0..len) (weights w alongside) and return k with g[0..k) ≤ g[k] ≤ g(k..len) and
- * Σ w[0..k) ≤ target < Σ w[0..k]: the first element whose cumulative weight passes target;
- * len when the whole weight is at most target. Weights are ≥ 0 and a negative target counts
- * as 0. Three-way partitions, so ties cannot stall it.
- */
-export function weightedSelect(g: Float64Array, w: Float64Array, len: number, target: number): number {
-  if (!(target > 0)) target = 0;
-  let lo = 0, hi = len - 1, below = 0; // below: weight of g[0..lo), all ≤ g[lo..hi]
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const x = g[lo], y = g[mid], z = g[hi];
-    const p = (x <= y) === (y <= z) ? y : (y <= x) === (x <= z) ? x : z; // median of three
-    // Dutch flag: [lo, lt) < p, [lt, gt] = p, (gt, hi] > p.
-    let lt = lo, t = lo, gt = hi;
-    while (t <= gt) {
-      const v = g[t];
-      if (v < p) { swap(g, w, t, lt); lt++; t++; } else if (v > p) { swap(g, w, t, gt); gt--; } else t++;
-    }
-    let less = 0, eq = 0;
-    for (let q = lo; q < lt; q++) less += w[q];
-    for (let q = lt; q <= gt; q++) eq += w[q];
-    if (below + less > target) { hi = lt - 1; continue; }
-    if (below + less + eq > target) {
-      let acc = below + less;
-      for (let q = lt; q <= gt; q++) { if (acc + w[q] > target) return q; acc += w[q]; }
-      return gt;
-    }
-    below += less + eq;
-    lo = gt + 1;
-  }
-  return len;
-}
-
-function swap(g: Float64Array, w: Float64Array, a: number, b: number): void {
-  const t = g[a]; g[a] = g[b]; g[b] = t;
-  const s = w[a]; w[a] = w[b]; w[b] = s;
-}
-
-/** Partially order a[0..len) so that a[k] is the k-th smallest, smaller ones before it (Hoare). */
-export function select(a: Float64Array, k: number, len = a.length): void {
-  let lo = 0, hi = len - 1;
-  while (hi > lo) {
-    const mid = (lo + hi) >> 1;
-    let p = a[mid];
-    const x = a[lo], z = a[hi];
-    if ((x <= p && p <= z) || (z <= p && p <= x)) { /* median is p */ } else if ((p <= x && x <= z) || (z <= x && x <= p)) p = x; else p = z;
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (a[i] < p) i++;
-      while (a[j] > p) j--;
-      if (i <= j) { const t = a[i]; a[i] = a[j]; a[j] = t; i++; j--; }
-    }
-    if (k <= j) hi = j; else if (k >= i) lo = i; else return;
-  }
 }
