@@ -10,9 +10,9 @@ import { makeBasic } from './basic.js';
 
 /**
  * Binary min-heaps keyed by float64, one per ordered pair of small-side points, all held in
- * one arena (a heap that fills moves to the arena's end with twice the room; the arena
- * doubles when full), so the solver allocates a few large arrays instead of thousands of
- * small ones. A pair takes room only once it receives an entry.
+ * one arena (a heap that fills moves to the arena's end with twice the room; a full arena is
+ * compacted into one 1.5 times the heaps' room), so the solver allocates a few large arrays
+ * instead of thousands of small ones. A pair takes room only once it receives an entry.
  */
 export class PairHeaps {
   /** Arena of keys and ids; pair h's heap is [start[h], start[h] + size[h]). */
@@ -33,15 +33,30 @@ export class PairHeaps {
   }
   private grow(h: number): void {
     const c = Math.max(this.firstCapacity, this.cap[h] * 2);
-    if (this.used + c > this.keys.length) {
-      const room = Math.max(2 * this.keys.length, this.used + c);
-      const k = new Float64Array(room); k.set(this.keys.subarray(0, this.used)); this.keys = k;
-      const i = new Int32Array(room); i.set(this.ids.subarray(0, this.used)); this.ids = i;
-    }
+    if (this.used + c > this.keys.length) { this.compact(h, c); return; }
     const from = this.start[h], n = this.size[h];
     this.keys.copyWithin(this.used, from, from + n);
     this.ids.copyWithin(this.used, from, from + n);
     this.start[h] = this.used; this.cap[h] = c; this.used += c;
+  }
+  /** A new arena half as large again as the room the heaps hold (pair h's grown to c), every
+   *  heap copied in: the segments left behind by moved heaps are dropped. */
+  private compact(h: number, c: number): void {
+    const count = this.size.length;
+    let live = c - this.cap[h];
+    for (let g = 0; g < count; g++) live += this.cap[g];
+    const room = Math.max(1024, Math.ceil(1.5 * live));
+    const keys = new Float64Array(room), ids = new Int32Array(room);
+    let at = 0;
+    for (let g = 0; g < count; g++) {
+      const cg = g === h ? c : this.cap[g];
+      if (cg === 0) continue;
+      const from = this.start[g], n = this.size[g];
+      keys.set(this.keys.subarray(from, from + n), at);
+      ids.set(this.ids.subarray(from, from + n), at);
+      this.start[g] = at; this.cap[g] = cg; at += cg;
+    }
+    this.keys = keys; this.ids = ids; this.used = at;
   }
   push(h: number, key: number, id: number): void {
     if (this.size[h] === this.cap[h]) this.grow(h);

@@ -109,6 +109,7 @@ class FewSourcesSolver {
   private readonly grown: Float64Array;
   private readonly prevRow: Int32Array;
   private readonly prevCol: Int32Array;
+  private readonly unsettled: Int32Array;
   private readonly leftRows: number[] = [];
   readonly total: number;
   private readonly tol: number;
@@ -140,7 +141,7 @@ class FewSourcesSolver {
     this.sortByLevel(start.margin);
     this.fillFirstHeaps();
     this.dist = new Float64Array(K); this.open = new Float64Array(K); this.grown = new Float64Array(K);
-    this.prevRow = new Int32Array(K); this.prevCol = new Int32Array(K);
+    this.prevRow = new Int32Array(K); this.prevCol = new Int32Array(K); this.unsettled = new Int32Array(K);
   }
 
   /** Every column starts with all its mass in its home row (the start's best row). */
@@ -264,18 +265,24 @@ class FewSourcesSolver {
       dist[i] = open[i] = excess[i] > tol ? 0 : Infinity;
       if (excess[i] < -tol) deficits++;
     }
+    // The rows not yet settled, in list[0..n): settling swaps a row out, so the scans shrink.
+    const list = this.unsettled;
+    let n = K;
+    for (let i = 0; i < K; i++) list[i] = i;
     let reachedDeficit = false, far = 0;
     while (deficits > 0) {
-      let best = -1, bd = Infinity;
-      for (let i = 0; i < K; i++) if (open[i] < bd) { bd = open[i]; best = i; }
-      if (best < 0) break;
+      let bp = -1, bd = Infinity;
+      for (let p = 0; p < n; p++) { const i = list[p]; if (open[i] < bd) { bd = open[i]; bp = p; } }
+      if (bp < 0) break;
+      const best = list[bp];
       open[best] = Infinity;
       if (prevRow[best] >= 0 && prevCol[best] < 0) { this.reopen(best); continue; }
+      list[bp] = list[--n];
       far = bd;
       if (excess[best] < -tol) { reachedDeficit = true; deficits--; }
       const ub = u[best], gb = grown[best], row = best * K;
-      for (let i2 = 0; i2 < K; i2++) {
-        if (open[i2] === Infinity && dist[i2] !== Infinity) continue; // settled
+      for (let p = 0; p < n; p++) {
+        const i2 = list[p];
         // Real move: the heap top. Left-out moves: at least the pair's bound (a virtual edge).
         const tk = topKey[row + i2], tp = pairT[row + i2];
         let w = tk === Infinity ? Infinity : tk - u[i2] + ub, col = topCol[row + i2];
@@ -289,8 +296,8 @@ class FewSourcesSolver {
         if (nd < dist[i2]) { dist[i2] = open[i2] = nd; prevRow[i2] = best; prevCol[i2] = col; }
       }
     }
-    // Rows left open keep tentative distances above `far`: treat them as unreached.
-    for (let i = 0; i < K; i++) if (open[i] !== Infinity) { dist[i] = Infinity; prevRow[i] = -1; }
+    // Rows not settled keep tentative distances above `far`: treat them as unreached.
+    for (let p = 0; p < n; p++) { const i = list[p]; dist[i] = Infinity; open[i] = Infinity; prevRow[i] = -1; }
     if (!reachedDeficit) return false;
     // Settled distances are exact and the others at least `far`, so moving the potentials by
     // them keeps every reduced cost ≥ 0 and makes the tree paths tight.
