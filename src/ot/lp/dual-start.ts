@@ -6,7 +6,8 @@
  * (the c-th smallest "gap" of the columns, found by sampled selection), and moves part of the
  * way there, with a per-row step that grows while the row stays on one side of its mass and
  * shrinks when it crosses. Large problems start from the potentials of an evenly thinned
- * column set (recursively), which cuts the sweeps over the whole matrix; their remaining
+ * column set (recursively), unless the zero start is already close (costs shifted by a
+ * caller's warm start), which cuts the sweeps over the whole matrix; their remaining
  * sweeps read only the entries near each column's best (dual-candidates.ts), and one last
  * scan over the whole matrix gives the exact best rows. Weighted columns use the weighted
  * quantile of the gaps (a full weighted selection instead of the sampled one). It only needs
@@ -28,6 +29,8 @@ const DEBUG = !!process.env.DISCRETE_GANS_OT_DEBUG;
 /** With at least SUBSAMPLE_MIN columns per row, first balance every SUBSAMPLE-th column
  * (recursively), then run at most AFTER_SUBSAMPLE sweeps over all of them. */
 const SUBSAMPLE = 8, SUBSAMPLE_MIN = 64, AFTER_SUBSAMPLE = 4;
+/** Relative imbalance at the given start below which no thinned warm start is tried. */
+const WARM_LIMIT = 0.25;
 const STEP_START = 0.5, STEP_UP = 2, STEP_DOWN = 0.5, STEP_MIN = 0.05, STEP_MAX = 1;
 
 export interface BalancedStart {
@@ -72,10 +75,15 @@ export function balancingPotentials(M: Float64Array, K: number, N: number, rs: n
   let scanned = false;
   let cand: CandidateEntries | null = null, useCandidates = false;
   if (sweeps > 0 && N >= SUBSAMPLE_MIN * K) {
+    // Potentials that start near the answer (a caller's warm start: costs shifted by
+    // near-optimal potentials) are kept as they are; a thinned problem would only add noise.
+    bestScan(M, K, N, rs, cs, u, bestVal, secVal, bestRow);
+    scanned = imbalance() <= WARM_LIMIT;
+    useCandidates = scanned && K > 2 * CANDIDATES;
+  }
+  if (sweeps > 0 && N >= SUBSAMPLE_MIN * K && !scanned) {
     // Warm start from an evenly thinned column set (the same problem, smaller: its potentials
-    // are close to the full ones), then fewer sweeps over all columns. A caller's warm start
-    // (costs shifted by near-optimal potentials) shows in the thinned problem too, whose
-    // sweeps then end at once.
+    // are close to the full ones), then fewer sweeps over all columns.
     const Ns = thinnedCount(N);
     const sub = new Float64Array(K * Ns);
     for (let i = 0; i < K; i++) {
