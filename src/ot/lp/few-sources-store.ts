@@ -32,7 +32,7 @@ export class PairHeaps {
     this.ids = new Int32Array(room);
   }
   private grow(h: number): void {
-    const c = Math.max(this.firstCapacity, this.cap[h] * 2);
+    const c = Math.max(this.firstCapacity, Math.ceil(this.cap[h] * 1.5));
     if (this.used + c > this.keys.length) { this.compact(h, c); return; }
     const from = this.start[h], n = this.size[h];
     this.keys.copyWithin(this.used, from, from + n);
@@ -45,7 +45,7 @@ export class PairHeaps {
     const count = this.size.length;
     let live = c - this.cap[h];
     for (let g = 0; g < count; g++) live += this.cap[g];
-    const room = Math.max(1024, Math.ceil(1.5 * live));
+    const room = Math.max(1024, Math.ceil(1.25 * live));
     const keys = new Float64Array(room), ids = new Int32Array(room);
     let at = 0;
     for (let g = 0; g < count; g++) {
