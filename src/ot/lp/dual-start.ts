@@ -65,13 +65,7 @@ export function balancingPotentials(M: Float64Array, K: number, N: number, rs: n
   let uniform = true, total = 0;
   for (let j = 0; j < N; j++) { total += dem[j]; if (dem[j] !== unit) uniform = false; }
   const load = new Float64Array(K);
-  const imbalance = (): number => {
-    load.fill(0);
-    for (let j = 0; j < N; j++) load[bestRow[j]] += dem[j];
-    let worst = 0;
-    for (let i = 0; i < K; i++) worst = Math.max(worst, Math.abs(load[i] - sup[i]) / Math.max(sup[i], 1e-9 * total));
-    return worst;
-  };
+  const imbalance = (): number => worstImbalance(K, N, bestRow, sup, dem, total, load);
   let scanned = false;
   let cand: CandidateEntries | null = null, useCandidates = false;
   if (sweeps > 0 && N >= SUBSAMPLE_MIN * K) {
@@ -147,6 +141,15 @@ export function balancingPotentials(M: Float64Array, K: number, N: number, rs: n
   }
   for (let j = 0; j < N; j++) secVal[j] -= bestVal[j];
   return { u, bestRow, bestVal, margin: secVal };
+}
+
+/** Largest relative miss |load_i − sup_i| / sup_i when every column goes to its best row. */
+function worstImbalance(K: number, N: number, bestRow: Int32Array, sup: Float64Array, dem: Float64Array, total: number, load: Float64Array): number {
+  load.fill(0);
+  for (let j = 0; j < N; j++) load[bestRow[j]] += dem[j];
+  let worst = 0;
+  for (let i = 0; i < K; i++) worst = Math.max(worst, Math.abs(load[i] - sup[i]) / Math.max(sup[i], 1e-9 * total));
+  return worst;
 }
 
 /** The thinned set: the first THIN_RUN columns of every SUBSAMPLE·THIN_RUN (runs, so that

@@ -296,8 +296,14 @@ class FewSourcesSolver {
         if (nd < dist[i2]) { dist[i2] = open[i2] = nd; prevRow[i2] = best; prevCol[i2] = col; }
       }
     }
-    // Rows not settled keep tentative distances above `far`: treat them as unreached.
-    for (let p = 0; p < n; p++) { const i = list[p]; dist[i] = Infinity; open[i] = Infinity; prevRow[i] = -1; }
+    // Rows not settled keep tentative distances above `far`: treat them as unreached. (Over
+    // every row and without branches: a loop body that has never run deoptimises V8's code
+    // for the whole search when it first does.)
+    for (let i = 0; i < K; i++) {
+      const tentative = open[i] !== Infinity;
+      dist[i] = tentative ? Infinity : dist[i];
+      prevRow[i] = tentative ? -1 : prevRow[i];
+    }
     if (!reachedDeficit) return false;
     // Settled distances are exact and the others at least `far`, so moving the potentials by
     // them keeps every reduced cost ≥ 0 and makes the tree paths tight.
