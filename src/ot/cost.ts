@@ -216,6 +216,7 @@ function fastCore(sp: Points, sr: number, large: RowBlocks, whole: Points | null
     if (v < 0) { v = directSq(sp, cs.rep[a], groups.src, groups.cl.rep[b], d); groups.cache[e] = v; }
     return v;
   };
+  const near = new Int32Array(Math.max(sr, rowsPer)); // a row's entries to recompute
   const centre = (p: Points, rows: number, c: Float32Array, norms: Float64Array): void => {
     if (p instanceof Float32Array) g.centreRows(p, rows, d, mu32, c, norms); else centreF64(p, rows, d, mu, c, norms);
   };
@@ -234,12 +235,13 @@ function fastCore(sp: Points, sr: number, large: RowBlocks, whole: Points | null
       if (smallIsX) {
         // dots (n×bw) = x̃ · ỹ_blockᵀ: columns b0..b1 of every row of out.
         g.gemm(false, true, sr, bw, d, sc, lc, dots, false);
+        const lb = ln.subarray(b0, b1);
         for (let i = 0; i < sr; i++) {
-          const xi = sn[i], r = i * bw, o = i * m + b0;
-          for (let jj = 0; jj < bw; jj++) {
-            const s = xi + ln[b0 + jj];
-            let v = s - 2 * dots[r + jj];
-            if (v < REFINE_FRACTION * s) v = refine(i, b0 + jj, raw, b0);
+          const o = i * m + b0;
+          const flagged = fillRow(sn[i], lb, dots, i * bw, bw, out, o, rootFloor, near);
+          for (let t = 0; t < flagged; t++) {
+            const jj = near[t];
+            const v = refine(i, b0 + jj, raw, b0);
             out[o + jj] = rootFloor < 0 ? (v > 0 ? v : 0) : Math.sqrt(v > rootFloor ? v : rootFloor);
           }
         }
@@ -247,11 +249,11 @@ function fastCore(sp: Points, sr: number, large: RowBlocks, whole: Points | null
         // dots (bw×m) = x̃_block · ỹᵀ: rows b0..b1 of out.
         g.gemm(false, true, bw, sr, d, lc, sc, dots, false);
         for (let ii = 0; ii < bw; ii++) {
-          const i = b0 + ii, xi = ln[i], r = ii * m, o = i * m;
-          for (let j = 0; j < m; j++) {
-            const s = xi + sn[j];
-            let v = s - 2 * dots[r + j];
-            if (v < REFINE_FRACTION * s) v = refine(j, i, raw, b0);
+          const i = b0 + ii, o = i * m;
+          const flagged = fillRow(ln[i], sn, dots, ii * m, m, out, o, rootFloor, near);
+          for (let t = 0; t < flagged; t++) {
+            const j = near[t];
+            const v = refine(j, i, raw, b0);
             out[o + j] = rootFloor < 0 ? (v > 0 ? v : 0) : Math.sqrt(v > rootFloor ? v : rootFloor);
           }
         }
@@ -260,6 +262,32 @@ function fastCore(sp: Points, sr: number, large: RowBlocks, whole: Points | null
   } finally {
     g.release(dots); g.release(lc); g.release(sc); g.release(mu32);
   }
+}
+
+/**
+ * One row of out from the product: out[o + j] = the squared distance xi + norms[j] −
+ * 2·dots[r + j] (clamped at 0), or with rootFloor ≥ 0 its square root floored at rootFloor;
+ * entries small next to their norms (round-off could matter) are left for the caller, their
+ * j listed in near. Returns how many were listed. (A function of its own, so V8 optimises it
+ * after the first rows, apart from the block loop.)
+ */
+function fillRow(xi: number, norms: Float64Array, dots: Float32Array, r: number, len: number,
+  out: Float64Array, o: number, rootFloor: number, near: Int32Array): number {
+  let flagged = 0;
+  if (rootFloor < 0) {
+    for (let j = 0; j < len; j++) {
+      const s = xi + norms[j], v = s - 2 * dots[r + j];
+      if (v < REFINE_FRACTION * s) near[flagged++] = j;
+      out[o + j] = v > 0 ? v : 0;
+    }
+  } else {
+    for (let j = 0; j < len; j++) {
+      const s = xi + norms[j], v = s - 2 * dots[r + j];
+      if (v < REFINE_FRACTION * s) near[flagged++] = j;
+      out[o + j] = Math.sqrt(v > rootFloor ? v : rootFloor);
+    }
+  }
+  return flagged;
 }
 
 /** c = float32(p − mu) for the first `rows` rows of p, with norms[i] = Σ c² (float64) in the
