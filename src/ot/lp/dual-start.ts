@@ -145,10 +145,20 @@ export function balancingPotentials(M: Float64Array, K: number, N: number, rs: n
 
 /** Largest relative miss |load_i − sup_i| / sup_i when every column goes to its best row. */
 function worstImbalance(K: number, N: number, bestRow: Int32Array, sup: Float64Array, dem: Float64Array, total: number, load: Float64Array): number {
+  addLoads(N, bestRow, dem, load);
+  return worstMiss(K, load, sup, 1e-9 * total);
+}
+
+/** load ← each row's mass. (The long loop alone in its function: V8 compiles such a loop on
+ *  the stack before the code after it has ever run, and deoptimised at that code every call.) */
+function addLoads(N: number, bestRow: Int32Array, dem: Float64Array, load: Float64Array): void {
   load.fill(0);
   for (let j = 0; j < N; j++) load[bestRow[j]] += dem[j];
+}
+
+function worstMiss(K: number, load: Float64Array, sup: Float64Array, least: number): number {
   let worst = 0;
-  for (let i = 0; i < K; i++) worst = Math.max(worst, Math.abs(load[i] - sup[i]) / Math.max(sup[i], 1e-9 * total));
+  for (let i = 0; i < K; i++) worst = Math.max(worst, Math.abs(load[i] - sup[i]) / Math.max(sup[i], least));
   return worst;
 }
 
