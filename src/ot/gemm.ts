@@ -52,6 +52,7 @@ async function loadFastGemm(): Promise<FastGemm | null> {
         let src = p;
         if (!heap.owns(p)) { c.set(p.subarray(0, rows * d)); src = c; }
         const nb = heap.allocF32(2 * rows, false); // float64 norms, 64-byte aligned
+        if (!heap.owns(nb)) { centreRowsJs(p, rows, d, mu, c, norms); return; }
         try {
           ex.centreRowsF32(rows, d, src.byteOffset, mu.byteOffset, c.byteOffset, nb.byteOffset);
           norms.set(new Float64Array(nb.buffer, nb.byteOffset, rows));

@@ -113,3 +113,39 @@ test('chunk plans cover the product with few enough chunks for the control block
     if (t > 1 && m * n >= 64 * 1024) assert.ok(Math.ceil(m / mb) * Math.ceil(n / nb) >= 2 * t, `${m}×${n} gives every thread work`);
   }
 });
+
+test('a full heap: foreign operands that cannot be copied in still get the exact product (TypeScript fallback), and the OT centring too', async () => {
+  const { loadRuntime } = await import('../../src/engine/kernels/wasm/runtime.js');
+  const rt = loadRuntime();
+  if (k === null || rt === null) return;
+  const heap = rt.heap;
+  const rng = new Rng(77);
+  const m = 37, n = 53, kk = 1031;
+  const a = fill(new Float32Array(m * kk), rng), b = fill(new Float32Array(kk * n), rng);
+  const want = naive(false, false, m, n, kk, a, b, new Float64Array(m * n), false);
+  const { fastGemm } = await import('../../src/ot/gemm.js');
+  const rows = 777, d = 13;
+  const p = fill(new Float32Array(rows * d), rng);
+  const mu = fastGemm?.alloc(d), out = fastGemm?.alloc(rows * d);
+  heap.simulateFull = true; // nothing more can be placed in the memory
+  try {
+    const spilled = heap.foreignAllocations;
+    const c = new Float32Array(m * n);
+    k.gemm(false, false, m, n, kk, a, b, c, false);
+    assert.ok(heap.foreignAllocations > spilled, 'the temporaries could not be placed');
+    assert.ok(relErr(c, want) < 1e-5, `relative error ${relErr(c, want)}`);
+    if (fastGemm && mu && out && heap.owns(mu) && heap.owns(out)) {
+      const before = heap.foreignAllocations, norms = new Float64Array(rows);
+      fastGemm.centreRows(p, rows, d, mu, out, norms);
+      assert.ok(heap.foreignAllocations > before, 'the norms temporary could not be placed');
+      for (let i = 0; i < rows; i++) {
+        let s = 0;
+        for (let t = 0; t < d; t++) s += p[i * d + t] * p[i * d + t];
+        assert.ok(Math.abs(norms[i] - s) <= 1e-9 * s, `row ${i}: norm ${norms[i]} vs ${s}`);
+        for (let t = 0; t < d; t++) assert.equal(out[i * d + t], p[i * d + t]);
+      }
+    }
+  } finally {
+    heap.simulateFull = false;
+  }
+});

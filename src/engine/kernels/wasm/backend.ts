@@ -98,10 +98,13 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     pool.run(OP_GEMM, [+transA, +transB, m, n, k, a, b, c, +accumulate, mb, nb, cols], rows * cols);
   }
 
-  /** Byte address of `arr` in the wasm memory, copying it in (to a temporary) when foreign. */
-  function place(arr: Float32Array, length: number, temps: Float32Array[], copyIn: boolean): [number, Float32Array] {
+  /** Byte address of `arr` in the wasm memory, copying it in (to a temporary) when foreign;
+   *  null when no temporary fits in the memory either (a full heap hands out plain arrays,
+   *  whose byteOffset means nothing to the kernels: the caller then computes in TypeScript). */
+  function place(arr: Float32Array, length: number, temps: Float32Array[], copyIn: boolean): [number, Float32Array] | null {
     if (heap.owns(arr)) return [arr.byteOffset, arr];
     const tmp = heap.allocF32(length);
+    if (!heap.owns(tmp)) return null;
     if (copyIn) tmp.set(arr.subarray(0, length));
     temps.push(tmp);
     return [tmp.byteOffset, tmp];
@@ -129,11 +132,12 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       if (m === 0 || n === 0) return;
       const temps: Float32Array[] = [];
       try {
-        const [pa] = place(a, m * k, temps, true);
-        const [pb] = place(b, k * n, temps, true);
-        const [pc, cView] = place(c, m * n, temps, accumulate);
-        gemmInMemory(transA, transB, m, n, k, pa, pb, pc, accumulate);
-        if (cView !== c) c.set(cView);
+        const pa = place(a, m * k, temps, true);
+        const pb = pa && place(b, k * n, temps, true);
+        const pc = pb && place(c, m * n, temps, accumulate);
+        if (pa === null || pb === null || pc === null) { tsKernels.gemm(transA, transB, m, n, k, a, b, c, accumulate); return; }
+        gemmInMemory(transA, transB, m, n, k, pa[0], pb[0], pc[0], accumulate);
+        if (pc[1] !== c) c.set(pc[1].subarray(0, m * n));
       } finally {
         for (const t of temps) heap.release(t);
       }

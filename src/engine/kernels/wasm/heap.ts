@@ -71,6 +71,9 @@ export class WasmHeap {
   foreignAllocations = 0;
   /** Bytes currently handed out (live blocks, scratch excluded). */
   liveBytes = 0;
+  /** Tests: behave as a heap whose memory is full (every allocation handed out as plain JS
+   *  storage), without filling 4 GiB. */
+  simulateFull = false;
   /** Highest top of the bump region reached. */
   get reservedBytes(): number { return this.top; }
 
@@ -105,6 +108,7 @@ export class WasmHeap {
   /** Float32 storage of `length` elements inside the memory: zeroed, or with whatever a
    *  reused block held when `zeroed` is false (scratch that is overwritten before reading). */
   allocF32(length: number, zeroed = true): Float32Array {
+    if (this.simulateFull) { this.foreignAllocations++; return new Float32Array(length); }
     const bytes = sizeClass(Math.max(1, length) * 4);
     let offset = this.takeFree(bytes);
     this.sinceCollect += bytes;
