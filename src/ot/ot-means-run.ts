@@ -25,6 +25,7 @@ import { loadImageFolder } from '../data/image-folder.js';
 import { encodePng } from '../data/png.js';
 import { makeGrid, saveImageGrid } from '../report/grid.js';
 import { MetricsLog, type MetricsRecord } from '../report/metrics-log.js';
+import { checkFolderPath } from '../util/folders.js';
 import { UserError } from '../util/errors.js';
 import { otMeans, OT_MEANS_METHODS, type OtMeansMethod, type OtMeansResult } from './ot-means.js';
 
@@ -81,6 +82,7 @@ export async function runOtMeans(c: OtMeansRunConfig): Promise<{ folder: string;
   checkName(c.projectName, '--project_name');
   checkName(c.trainName, '--train_name');
   const trainName = c.trainName ?? defaultOtMeansName(c);
+  checkFolderPath(c.outputsDir, '--outputs_dir');
   const folder = c.projectName !== undefined ? join(c.outputsDir, c.projectName, trainName) : join(c.outputsDir, trainName);
   if (existsSync(folder) && readdirSync(folder).length > 0 && !c.overwrite) {
     throw new UserError(`the output folder ${folder} already exists and is not empty; pass --overwrite to replace it, or choose another --train_name`);

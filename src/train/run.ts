@@ -20,9 +20,11 @@ import { MetricsLog } from '../report/metrics-log.js';
 import { writePlots } from '../report/plots.js';
 import { parseSpec, SpecError } from '../util/named-spec.js';
 import { UserError } from '../util/errors.js';
+import { checkFolderPath } from '../util/folders.js';
+import { parseMetric } from '../ot/metrics.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { captureCheckpoint, loadGenerator, restoreCheckpoint, type CheckpointMeta } from './checkpoint-state.js';
-import { validateConfig, type TrainConfig } from './config.js';
+import { REFERENCE_FULL_BATCH_METRICS, validateConfig, type TrainConfig } from './config.js';
 import { runEvaluation, type FullBatchMetric } from './evaluation.js';
 import { resolveFullBatchMetrics } from './full-batch-metrics.js';
 import { parsePrior } from './prior.js';
@@ -65,6 +67,24 @@ function checkArch(kind: 'generator' | 'discriminator', flag: string, text: stri
   }
 }
 
+/** A patch metric or loss whose patches cannot fit the --im_size images is refused now, not at
+ *  its first evaluation. */
+function checkPatchFit(flag: string, text: string, imSize: number): void {
+  if (!text.startsWith('MiniBatchPatchLoss') && !text.startsWith('MiniBatchLocalPatchLoss')) return;
+  const p = parseMetric(text).params.p as number;
+  if (p > imSize) throw new UserError(`${flag} ${text}: patches of ${p}×${p} do not fit images of ${imSize}×${imSize} (--im_size ${imSize}); choose p ≤ ${imSize}`);
+}
+
+/** The --full_batch_metrics to evaluate: a patch metric too large for the images is refused
+ *  when written by the user, and left out with a note when it came with the default list. */
+function fittingMetrics(c: TrainConfig, log: (line: string) => void): string[] {
+  const isDefault = c.fullBatchMetrics.length === REFERENCE_FULL_BATCH_METRICS.length && c.fullBatchMetrics.every((t, i) => t === REFERENCE_FULL_BATCH_METRICS[i]);
+  return c.fullBatchMetrics.filter((t) => {
+    if (!isDefault) { checkPatchFit('--full_batch_metrics', t, c.imSize); return true; }
+    try { checkPatchFit('--full_batch_metrics', t, c.imSize); return true; } catch { log(`note: the default full-batch metric ${t} does not fit ${c.imSize}×${c.imSize} images and is left out`); return false; }
+  });
+}
+
 export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Promise<RunSummary> {
   const log = hooks.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const c = config;
@@ -75,9 +95,13 @@ export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Pr
   if (loss.needsCritic && c.dStepEvery > 0) checkArch('discriminator', '--disc_arch', c.discArch, c);
   if (!loss.needsCritic && c.gpWeight > 0) throw new UserError(`--gp_weight penalises a critic, but ${c.lossFunction} trains the generator directly without one`);
   if (!loss.needsCritic && c.dStepEvery > 0 && !c.resumeLastCkpt) log(`note: ${c.lossFunction} needs no critic, so none is built (--D_step_every is ignored)`);
-  if (loss.needsCritic && c.dStepEvery <= 0) log(`note: --D_step_every ${c.dStepEvery} disables the critic, so the generator of ${c.lossFunction} receives no gradient`);
-  const metrics: FullBatchMetric[] = resolveFullBatchMetrics(c.fullBatchMetrics, log);
+  if (loss.needsCritic && c.dStepEvery <= 0) {
+    throw new UserError(`--D_step_every ${c.dStepEvery} disables the critic, but ${c.lossFunction} trains the generator through one: give --D_step_every a positive value, or choose a loss without a critic (such as MiniBatchLoss-dist=w1)`);
+  }
+  checkPatchFit('--loss_function', c.lossFunction, c.imSize);
+  const metrics: FullBatchMetric[] = resolveFullBatchMetrics(fittingMetrics(c, log), log);
   const trainName = c.trainName ?? composeRunName({ ...c, zPrior: c.zPrior });
+  checkFolderPath(c.outputsDir, '--outputs_dir');
   const folder = RunFolder.at(c.outputsDir, c.projectName, trainName);
   const mode = { resume: c.resumeLastCkpt, overwrite: c.overwrite };
   folder.checkUsable(mode);
