@@ -187,6 +187,8 @@ test('readNpy and readNpyAsync read float32 files in chunks: values, long header
       bad: npyFile(dir, 'bad.npy', '<f4', [7, 100_000], new Uint8Array(bad.buffer)),
       inf: npyFile(dir, 'inf.npy', '<f4', [700_000, 1], new Uint8Array(inf.buffer)),
       short: npyFile(dir, 'short.npy', '<f4', [2, count], body),
+      // A damaged header asking for 10^16 values: refused from the file size, before any allocation.
+      absurd: npyFile(dir, 'absurd.npy', '<f4', [100_000_000_000, 100_000], body),
       f64: npyFile(dir, 'f64.npy', '<f8', [2, 2], new Uint8Array(f64.buffer)),
     };
     const readers: [string, (path: string, alloc?: (n: number) => Float32Array) => Promise<NpyPoints>][] = [
@@ -202,6 +204,7 @@ test('readNpy and readNpyAsync read float32 files in chunks: values, long header
       await assert.rejects(read(files.bad), (e: unknown) => e instanceof UserError && e.message.includes(files.bad) && /flat index 600000\)/.test(e.message), name);
       await assert.rejects(read(files.inf), /flat index 262144\)/);
       await assert.rejects(read(files.short), (e: unknown) => e instanceof UserError && /shorter than its shape/.test(e.message));
+      await assert.rejects(read(files.absurd, (n) => { throw new Error(`allocated ${n}`); }), (e: unknown) => e instanceof UserError && /absurd\.npy is shorter than its shape/.test(e.message));
       assert.deepEqual(Array.from((await read(files.f64)).data), [1.5, -2, 3, 4]);
       await assert.rejects(read(join(dir, 'missing.npy')), /no such file/);
     }

@@ -8,7 +8,7 @@
  * naming the file.
  * Knows nothing of distances or training.
  */
-import { closeSync, openSync, read, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, readFileSync, readSync } from 'node:fs';
 import { UserError } from '../../util/errors.js';
 import { firstNonFinite } from '../finite.js';
 
@@ -32,11 +32,11 @@ export interface NpyPoints {
 export function readNpy(path: string, alloc?: (count: number) => Float32Array): NpyPoints {
   const o = openForReading(path, alloc);
   if ('whole' in o) return o.whole;
-  const { fd, h, data, bytes } = o;
+  const { fd, h, data, byteLength } = o;
   try {
-    for (let b0 = 0; b0 < bytes.length; b0 += CHUNK_BYTES) {
-      const b1 = Math.min(bytes.length, b0 + CHUNK_BYTES);
-      if (readAll(fd, bytes, b0, b1 - b0, h.dataStart + b0, path) < b1 - b0) throw new UserError(`${path} is shorter than its shape says`);
+    for (let b0 = 0; b0 < byteLength; b0 += CHUNK_BYTES) {
+      const b1 = Math.min(byteLength, b0 + CHUNK_BYTES);
+      if (readAll(fd, chunkBytes(data, b0, b1), 0, b1 - b0, h.dataStart + b0, path) < b1 - b0) throw new UserError(`${path} is shorter than its shape says`);
       checkFinite(data, b0 / 4, b1 / 4, path);
     }
     return points(data, h.shape);
@@ -53,15 +53,15 @@ export function readNpy(path: string, alloc?: (count: number) => Float32Array): 
 export async function readNpyAsync(path: string, alloc?: (count: number) => Float32Array): Promise<NpyPoints> {
   const o = openForReading(path, alloc);
   if ('whole' in o) return o.whole;
-  const { fd, h, data, bytes } = o;
+  const { fd, h, data, byteLength } = o;
   try {
     let next = 0, bad = -1, short = false, failed = false;
     const lane = async (): Promise<void> => {
-      while (!failed && next < bytes.length) {
-        const b0 = next, b1 = Math.min(bytes.length, b0 + CHUNK_BYTES);
+      while (!failed && next < byteLength) {
+        const b0 = next, b1 = Math.min(byteLength, b0 + CHUNK_BYTES);
         next = b1;
         let got: number;
-        try { got = await readAllAsync(fd, bytes, b0, b1 - b0, h.dataStart + b0); } catch (e) { failed = true; throw cannotRead(path, e); }
+        try { got = await readAllAsync(fd, chunkBytes(data, b0, b1), 0, b1 - b0, h.dataStart + b0); } catch (e) { failed = true; throw cannotRead(path, e); }
         if (got < b1 - b0) { short = failed = true; return; }
         const k = firstNonFinite(data, b0 / 4, b1 / 4);
         if (k >= 0 && (bad < 0 || k < bad)) bad = k;
@@ -80,7 +80,13 @@ export async function readNpyAsync(path: string, alloc?: (count: number) => Floa
 
 /** A float32 file open for reading into its destination array (`alloc`'s, else a new one);
  *  any other kind is read whole and parsed now (`whole`). The caller closes `fd`. */
-type Opened = { fd: number; h: Header; data: Float32Array; bytes: Uint8Array } | { whole: NpyPoints };
+type Opened = { fd: number; h: Header; data: Float32Array; byteLength: number } | { whole: NpyPoints };
+
+/** Bytes [b0, b1) of data's storage (views per chunk: one over a whole set of 4 GB or more
+ *  would pass the longest Uint8Array). */
+function chunkBytes(data: Float32Array, b0: number, b1: number): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset + b0, b1 - b0);
+}
 
 function openForReading(path: string, alloc?: (count: number) => Float32Array): Opened {
   let fd: number;
@@ -93,8 +99,9 @@ function openForReading(path: string, alloc?: (count: number) => Float32Array): 
       try { buf = readFileSync(path); } catch (e) { throw cannotRead(path, e); }
       return { whole: parseNpy(buf, path) };
     }
+    checkLength(fd, h, 4, path); // before allocating what the header asks for
     const data = alloc ? alloc(h.count) : new Float32Array(h.count);
-    return { fd, h, data, bytes: new Uint8Array(data.buffer, data.byteOffset, h.count * 4) };
+    return { fd, h, data, byteLength: h.count * 4 };
   } catch (e) {
     try { closeSync(fd); } catch { /* already closed */ }
     throw e;
@@ -144,6 +151,7 @@ export function openNpyRows(path: string, alloc?: (count: number) => Float32Arra
   let h: Header | null;
   try { h = readHeader(fd, path); } catch (e) { closeSync(fd); throw e; }
   if (h === null) { closeSync(fd); return null; }
+  try { checkLength(fd, h, 4, path); } catch (e) { closeSync(fd); throw e; }
   const { dataStart } = h;
   const p = points(new Float32Array(0), h.shape);
   const row = p.c * p.h * p.w;
@@ -203,6 +211,14 @@ const CHUNK_BYTES = 1 << 20;
 
 function cannotRead(path: string, e: unknown): UserError {
   return new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+}
+
+/** A file shorter than its header's shape says is refused before its values are allocated
+ *  (a damaged header could ask for more memory than exists). */
+function checkLength(fd: number, h: Header, itemBytes: number, path: string): void {
+  let size: number;
+  try { size = fstatSync(fd).size; } catch (e) { throw cannotRead(path, e); }
+  if (size < h.dataStart + h.count * itemBytes) throw new UserError(`${path} is shorter than its shape says`);
 }
 
 /** Reads up to `len` bytes at file position `pos` into buf[off..]; returns the count read. */
