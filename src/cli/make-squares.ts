@@ -20,7 +20,7 @@ interface Flags {
 export function register(program: Command): void {
   program
     .command('make-squares')
-    .description('write the squares dataset: one white square on black per image, at every position (SPEC 2.1)')
+    .description('write the squares dataset: one white square on black per image, at every position (the paper\'s synthetic dataset)')
     .option('--out_dir <dir>', 'output folder (default: ./black_S-10_O-1_S-1, named after the settings)')
     .option('--im_size <n>', 'image side in pixels', positiveInt('--im_size'), 64)
     .option('--square_size <n>', 'square side in pixels', positiveInt('--square_size'), 10)

@@ -16,7 +16,7 @@ interface Flags {
 export function register(program: Command): void {
   program
     .command('mnist-to-png')
-    .description('convert MNIST-format IDX files (plain or .gz) to OUT/training/<i>_<label>.png and OUT/testing/... (SPEC 2.2)')
+    .description('convert MNIST-format IDX files (plain or .gz) to OUT/training/<i>_<label>.png and OUT/testing/...')
     .requiredOption('--raw_dir <dir>', 'folder holding train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (or .gz)')
     .requiredOption('--out_dir <dir>', 'output folder')
     .option('--overwrite', 'replace an existing non-empty output folder')

@@ -31,7 +31,7 @@ interface Flags {
 export function register(program: Command): void {
   program
     .command('ot-means')
-    .description('OT-means: k centroids minimising the exact transport cost to an image folder (SPEC 7)')
+    .description('OT-means: k centroids minimising the exact transport cost to an image folder')
     .option('--data_path <dir>', 'folder of images (required)')
     .option('--center_crop <n>', 'center crop side before resizing', positiveInt('--center_crop'))
     .option('--limit_data <n>', 'use the first N images in sorted file order', positiveInt('--limit_data'))

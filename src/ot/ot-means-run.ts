@@ -6,7 +6,7 @@
  * - `args.txt` (the settings under the reference's flag names, JSON);
  * - `images/otMeans-<i>.png`: grid of the first 64 centroids after i completed iterations
  *   (0 = the starting noise), as torchvision's save_image draws it;
- * - `images/centroids/<i>.png`: every final centroid as its own image (any k);
+ * - `images/centroids/<i>.png`: every final centroid as its own image (any k; i zero-padded);
  * - `metrics.jsonl`: one line per iteration with the keys training uses for its evaluations
  *   (`MiniBatchLoss-dist=w1_fixed_noise_gen_to_train`, `…swd…`), and `ot_cost` = Σ P·C;
  * - `plots/Losses.png`: those three curves (rendered by src/report in a worker thread started

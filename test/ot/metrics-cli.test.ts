@@ -102,6 +102,11 @@ test('sets of equal size per sample agree on a shape: N×D takes the image shape
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+  // Two N×D sets have no image shape: a patch metric says so (whole-set metrics still work).
+  const flat3 = { data: vals, n: 3, c: 1, h: 1, w: 16, shape: [3, 16] };
+  assert.throws(() => evaluateMetrics(['MiniBatchLoss-dist=w1', 'MiniBatchLocalPatchLoss-dist=swd-p=2-s=2'], flat3, flat, 0, ['a.npy', 'b.npy'], none),
+    /^UserError: MiniBatchLocalPatchLoss-dist=swd-p=2-s=2 compares image patches, but a\.npy and b\.npy are both N×D sets with no image shape/);
+  assert.ok(Math.abs(evaluateMetrics(['MiniBatchLoss-dist=w1'], flat3, flat, 0, ['a.npy', 'b.npy'], none)[0] - exact) <= 1e-12 * exact);
   const wide = { data: new Float32Array(2 * 20), n: 2, c: 1, h: 1, w: 20, shape: [2, 20] };
   assert.throws(() => evaluateMetrics(['MiniBatchLoss-dist=w1'], image, wide, 0, ['a', 'b'], none), /holds samples of 1×4×4 but b holds 20 values$/);
 });

@@ -116,6 +116,10 @@ export function evaluateMetrics(names: readonly string[], a: NpyPoints, b: NpyPo
   const metrics = names.map((t) => parseMetric(t)); // all names checked before any work
   if (a.n === 0 || b.n === 0) throw new UserError(`${a.n === 0 ? labels[0] : labels[1]} holds no samples`);
   const { c, h, w } = commonShape(metrics, a, b, labels, labels.some(isFolder));
+  const patchy = metrics.find((m) => m.kind !== 'MiniBatchLoss');
+  if (patchy !== undefined && a.shape.length === 2 && b.shape.length === 2) {
+    throw new UserError(`${patchy.text} compares image patches, but ${labels[0]} and ${labels[1]} are both N×D sets with no image shape: save one as N×C×H×W, or pass --metrics with whole-set metrics only (such as MiniBatchLoss-dist=w1; the default list has two patch metrics)`);
+  }
   return metrics.map((m) => {
     try {
       return m.evaluate(a.data, b.data, { n: a.n, m: b.n, c, h, w }, new Rng(seed), warn);
