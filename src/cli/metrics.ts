@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .option('--metrics <names...>', `metric strings (default: ${DEFAULT_METRICS.join(' ')})`)
     .option('--json', 'print one JSON object {metric string: value}')
     .option('--seed <n>', 'seed of the random directions', nonNegativeInt('--seed'), 0)
-    .option('--im_size <n>', 'resize folder images to this side (default: keep their size)', positiveInt('--im_size'))
+    .option('--im_size <n>', 'resize folder images to this side (default: the size of the first image in file-name order; images of other sizes are resized to it)', positiveInt('--im_size'))
     .option('--gray_scale', 'read folder images as one grey channel')
     .option('--center_crop <n>', 'center crop side before resizing', positiveInt('--center_crop'))
     .option('--limit_data <n>', 'use the first N samples of each set', positiveInt('--limit_data'))

@@ -57,12 +57,14 @@ interface Header {
   width: number;
   grayScale: boolean;
   names: string[];
+  /** The decoding's notices (absent in caches written before they were kept). */
+  notes?: string[];
 }
 
 export async function writeCachedDataset(path: string, ds: ImageDataset): Promise<void> {
   const header: Header = {
     version: FORMAT_VERSION, kind: ds.store.kind, storedChannels: ds.store.storedChannels,
-    count: ds.count, size: ds.size, height: ds.store.height, width: ds.store.width, grayScale: ds.grayScale, names: [...ds.names],
+    count: ds.count, size: ds.size, height: ds.store.height, width: ds.store.width, grayScale: ds.grayScale, names: [...ds.names], notes: ds.notes,
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const pre = 8 + json.length;
@@ -121,7 +123,9 @@ export async function readCachedDataset(path: string): Promise<ImageDataset | nu
       if ((await fh.read(bytes, o, n, start + o)).bytesRead !== n) return null;
     }
     const store: DatasetStore = { kind: header.kind, storedChannels: header.storedChannels, data, height: header.height, width: header.width };
-    return new ImageDataset(header.count, header.size, header.grayScale, header.names, store);
+    const ds = new ImageDataset(header.count, header.size, header.grayScale, header.names, store);
+    ds.notes = Array.isArray(header.notes) ? header.notes.filter((t) => typeof t === 'string') : [];
+    return ds;
   } catch {
     return null;
   } finally {

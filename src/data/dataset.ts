@@ -43,6 +43,9 @@ export class ImageDataset {
   private readonly plane: number;
   private readonly work: ResizeWorkspace = {};
   private unit: Float32Array | null = null;
+  /** Notices decoding gave (center crops, 8-bit storage), kept with the cache so that a cached
+   *  load repeats them. */
+  notes: string[] = [];
 
   constructor(
     readonly count: number,

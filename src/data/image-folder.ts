@@ -115,7 +115,10 @@ export async function loadImageFolder(opts: LoadImageFolderOptions): Promise<Ima
   const path = cacheDir === null ? null : cacheFile(cacheKey({ folder, files: listing.files, ...transform, maxFloatBytes }), cacheDir);
   if (path !== null) {
     const cached = await readCachedDataset(path);
-    if (cached !== null && cached.count === listing.files.length && cached.size === opts.imSize && cached.grayScale === opts.grayScale) return cached;
+    if (cached !== null && cached.count === listing.files.length && cached.size === opts.imSize && cached.grayScale === opts.grayScale) {
+      for (const note of cached.notes) log(note);
+      return cached;
+    }
   }
   const names = listing.files.map((f) => f.name);
   if (names.length >= 1000) {
@@ -158,9 +161,13 @@ async function decodeAll(
   const results = await Promise.allSettled(Array.from({ length: lanes }, lane));
   const firstError = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (firstError) throw firstError.reason;
+  const notes: string[] = [];
   if (builder.squareCropped > 0) {
-    log(`${builder.squareCropped} image${builder.squareCropped === 1 ? ' was' : 's were'} not square after resizing and ${builder.squareCropped === 1 ? 'was' : 'were'} center-cropped to ${transform.imSize}x${transform.imSize}`);
+    notes.push(`${builder.squareCropped} image${builder.squareCropped === 1 ? ' was' : 's were'} not square after resizing and ${builder.squareCropped === 1 ? 'was' : 'were'} center-cropped to ${transform.imSize}x${transform.imSize}`);
   }
-  if (builder.quantizedBecause) log(`${builder.quantizedBecause}, so it is kept as 8-bit values (error at most 1/510)`);
-  return builder.finish(names);
+  if (builder.quantizedBecause) notes.push(`${builder.quantizedBecause}, so it is kept as 8-bit values (error at most 1/510)`);
+  for (const note of notes) log(note);
+  const dataset = builder.finish(names);
+  dataset.notes = notes;
+  return dataset;
 }

@@ -239,6 +239,13 @@ test('upscaling keeps the source bytes and resizes in batch(), equal to the per-
       check(ds, grayScale, 9);
       assert.deepEqual(logs.filter((l) => /not square/.test(l)), ['1 image was not square after resizing and was center-cropped to 9x9']);
     }
+    // Through the decoded-set cache: the second load reads the cache and repeats the notice.
+    for (let pass = 0; pass < 2; pass++) {
+      const { ds, logs } = await load({ dataPath: dir.path, imSize: 9, grayScale: false, concurrency: 1, cache: cache.path });
+      check(ds, false, 9);
+      assert.deepEqual(logs.filter((l) => /not square/.test(l)), ['1 image was not square after resizing and was center-cropped to 9x9'], `pass ${pass}`);
+      assert.ok(readdirSync(join(cache.path, 'datasets')).some((f) => f.endsWith('.bin')), 'the first pass wrote the cache');
+    }
   } finally {
     dir.remove();
     cache.remove();
