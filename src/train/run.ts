@@ -108,6 +108,7 @@ export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Pr
   if (c.loadG && !existsSync(c.loadG)) throw new UserError(`--loadG: there is no checkpoint file ${c.loadG}`);
 
   const dataset = await loadImageFolder({ dataPath: c.dataPath, imSize: c.imSize, centerCrop: c.centerCrop, grayScale: c.grayScale, limitData: c.limitData, log });
+  if (c.rBs > dataset.count) log(`note: --r_bs ${c.rBs} is larger than the ${dataset.count} images, so each real batch spans several passes over them (images repeat within a batch)`);
   const trainer = new Trainer(c, dataset, loss);
   let elapsedBase = 0;
   if (c.resumeLastCkpt) {

@@ -36,12 +36,13 @@ test('a critic loss with the critic disabled, and patches larger than the images
   }
 });
 
-test('default full-batch metrics too large for small images are left out with a note; the run goes on', async () => {
+test('default full-batch metrics too large for small images are left out with a note, a real batch larger than the data gets one; the run goes on', async () => {
   const ws = await tinyWorkspace();
   try {
     const lines: string[] = [];
-    const r = await runTraining({ ...tinyConfig(ws.root, ws.data), fullBatchMetrics: [...REFERENCE_FULL_BATCH_METRICS], nIterations: 1, logFreq: 1 }, { log: (l) => lines.push(l) });
+    const r = await runTraining({ ...tinyConfig(ws.root, ws.data), fullBatchMetrics: [...REFERENCE_FULL_BATCH_METRICS], nIterations: 1, logFreq: 1, rBs: 20, fBs: 20 }, { log: (l) => lines.push(l) });
     assert.equal(r.iterations, 1);
+    assert.ok(lines.includes('note: --r_bs 20 is larger than the 16 images, so each real batch spans several passes over them (images repeat within a batch)'), lines.join('\n'));
     const notes = lines.filter((l) => /does not fit 8×8 images and is left out/.test(l));
     assert.equal(notes.length, 2, lines.join('\n')); // the two p=16 local patch metrics
     const names = Object.keys(r.evaluations[0].values);
