@@ -9,24 +9,10 @@ import { CandidateEntries } from '../../src/ot/lp/dual-candidates.js';
 import { fewSources } from '../../src/ot/lp/few-sources.js';
 import { networkSimplex } from '../../src/ot/lp/network-simplex.js';
 import { Rng } from '../../src/engine/random.js';
+import { clusteredCosts } from './check-plan.js';
 
 /** Euclidean costs between K centres and N points drawn around a third of them. */
-function clustered(rng: Rng, K: number, N: number, d: number, farRow = -1): Float64Array {
-  const centres = new Float64Array(K * d), pts = new Float64Array(N * d);
-  for (let e = 0; e < centres.length; e++) centres[e] = rng.normal();
-  if (farRow >= 0) for (let t = 0; t < d; t++) centres[farRow * d + t] += 40; // far from every point
-  for (let j = 0; j < N; j++) {
-    const c = rng.int(Math.max(1, Math.floor(K / 3)));
-    for (let t = 0; t < d; t++) pts[j * d + t] = centres[c * d + t] + 0.8 * rng.normal();
-  }
-  const M = new Float64Array(K * N);
-  for (let i = 0; i < K; i++) for (let j = 0; j < N; j++) {
-    let s = 0;
-    for (let t = 0; t < d; t++) { const z = centres[i * d + t] - pts[j * d + t]; s += z * z; }
-    M[i * N + j] = Math.sqrt(s);
-  }
-  return M;
-}
+const clustered = (rng: Rng, K: number, N: number, d: number, farRow = -1): Float64Array => clusteredCosts(rng, K, N, d, { share: 1 / 3, spread: 0.8, farRow });
 
 test('candidate entries are exactly those within the window of their column best; scan and gaps agree with brute force', () => {
   const rng = new Rng(41);

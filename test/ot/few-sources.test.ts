@@ -9,6 +9,7 @@ import { weightedSelect } from '../../src/ot/lp/dual-start.js';
 import { networkSimplex, type TransportResult } from '../../src/ot/lp/network-simplex.js';
 import { emd } from '../../src/ot/lp/emd.js';
 import { Rng } from '../../src/engine/random.js';
+import { clusteredCosts } from './check-plan.js';
 
 /** Every check an exact result must pass, with weights a (n), b (m) and cost M (n×m). */
 function checkExact(M: Float64Array, n: number, m: number, a: Float64Array, b: Float64Array, r: TransportResult, what: string): void {
@@ -55,22 +56,8 @@ function costMatrix(rng: Rng, K: number, N: number, kind: 'real' | 'ties' | 'dup
   return M;
 }
 
-/** Euclidean costs between K centres and N points drawn around a few of them (clustered). */
-function clustered(rng: Rng, K: number, N: number, d: number): Float64Array {
-  const centres = new Float64Array(K * d), pts = new Float64Array(N * d);
-  for (let e = 0; e < centres.length; e++) centres[e] = rng.normal();
-  for (let j = 0; j < N; j++) {
-    const c = rng.int(Math.max(1, K >> 2)); // a quarter of the centres draw all the points
-    for (let t = 0; t < d; t++) pts[j * d + t] = centres[c * d + t] + 0.7 * rng.normal();
-  }
-  const M = new Float64Array(K * N);
-  for (let i = 0; i < K; i++) for (let j = 0; j < N; j++) {
-    let s = 0;
-    for (let t = 0; t < d; t++) { const z = centres[i * d + t] - pts[j * d + t]; s += z * z; }
-    M[i * N + j] = Math.sqrt(s);
-  }
-  return M;
-}
+/** Euclidean costs between K centres and N points drawn around a quarter of them. */
+const clustered = (rng: Rng, K: number, N: number, d: number): Float64Array => clusteredCosts(rng, K, N, d, { share: 0.25, spread: 0.7 });
 
 /** All ways to give each of the N columns to one of the K rows, q = N / K columns per row. */
 function bestBalancedAssignment(M: Float64Array, K: number, N: number): number {
