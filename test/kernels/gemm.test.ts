@@ -114,7 +114,7 @@ test('chunk plans cover the product with few enough chunks for the control block
   }
 });
 
-test('a full heap: foreign operands that cannot be copied in still get the exact product (TypeScript fallback), and the OT centring too', async () => {
+test('a full heap: foreign operands that cannot be copied in get the exact product through the staging region (tiles and inner chunks, every transpose, accumulating or not), and the OT centring falls back too', async () => {
   const { loadRuntime } = await import('../../src/engine/kernels/wasm/runtime.js');
   const rt = loadRuntime();
   if (k === null || rt === null) return;
@@ -129,11 +129,26 @@ test('a full heap: foreign operands that cannot be copied in still get the exact
   const mu = fastGemm?.alloc(d), out = fastGemm?.alloc(rows * d);
   heap.simulateFull = true; // nothing more can be placed in the memory
   try {
-    const spilled = heap.foreignAllocations;
+    const spilled = heap.foreignAllocations, staged = k.stagedRuns;
     const c = new Float32Array(m * n);
     k.gemm(false, false, m, n, kk, a, b, c, false);
     assert.ok(heap.foreignAllocations > spilled, 'the temporaries could not be placed');
+    assert.equal(k.stagedRuns, staged + 1);
     assert.ok(relErr(c, want) < 1e-5, `relative error ${relErr(c, want)}`);
+    // Small staging: several tiles of C, and an inner dimension in chunks (k > 2048).
+    const prev = k.setStagingLimit(40_000);
+    try {
+      for (const [ta, tb, acc] of [[false, false, true], [true, false, false], [false, true, true], [true, true, false]] as const) {
+        const M = 45, N = 70, KK = 4500;
+        const A = fill(new Float32Array(M * KK), rng), B = fill(new Float32Array(KK * N), rng), C0 = fill(new Float32Array(M * N), rng);
+        const C = Float32Array.from(C0);
+        k.gemm(ta, tb, M, N, KK, A, B, C, acc);
+        const ref = naive(ta, tb, M, N, KK, A, B, C0, acc);
+        assert.ok(relErr(C, ref) < 1e-5, `ta=${ta} tb=${tb} acc=${acc}: relative error ${relErr(C, ref)}`);
+      }
+    } finally {
+      k.setStagingLimit(prev);
+    }
     if (fastGemm && mu && out && heap.owns(mu) && heap.owns(out)) {
       const before = heap.foreignAllocations, norms = new Float64Array(rows);
       fastGemm.centreRows(p, rows, d, mu, out, norms);

@@ -16,11 +16,14 @@ import { OP_GEMM } from './jobs.js';
 import { loadRuntime, type WasmRuntime } from './runtime.js';
 import { binaryWasm, sumReduceWasm, unaryWasm } from './elementwise.js';
 import { col2imWasm, copyStridedWasm, im2colWasm } from './conv.js';
+import { stagedGemm } from './staged-gemm.js';
 
 /** Widest chunk (columns of C) a thread handles at once; sizes the per-thread scratch. */
 const MAX_CHUNK_COLS = 512;
 /** Below this many multiply-adds a product runs on the calling thread alone. */
 const PARALLEL_MIN_MACS = 1 << 21;
+/** Floats of the staging region for products whose operands the full heap cannot take (16 MB). */
+const STAGING_FLOATS = 1 << 22;
 
 export interface WasmKernels extends Kernels {
   readonly variant: WasmRuntime['variant'];
@@ -35,6 +38,11 @@ export interface WasmKernels extends Kernels {
   setThreads(threads: number, adaptive?: boolean): void;
   /** Products run on the pool / run serially because the pool did not pay. */
   poolStats(): { parallel: number; serial: number };
+  /** Products computed through the staging region because the heap was full. */
+  readonly stagedRuns: number;
+  /** Tests: use at most this many floats of the staging region (smaller tiles); returns the
+   *  previous limit. */
+  setStagingLimit(floats: number): number;
   /** Starts the worker threads of later large products now (they start lazily otherwise), so
    *  their boot overlaps the caller's own work, such as reading input files. */
   prestartThreads(): void;
@@ -61,9 +69,12 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
   const { heap, exports: ex } = rt;
   const scratchBytes = ex.scratchBytes(MAX_CHUNK_COLS);
   const mainScratch = heap.reserve(scratchBytes);
+  // Reserved now, while the memory has room: the product's fallback once the heap is full.
+  const stagingOffset = heap.reserve(STAGING_FLOATS * 4);
   let threads = Pool.defaultThreads();
   const pools = new Map<number, Pool>();
   let adaptive = true;
+  let stagingLimit = STAGING_FLOATS, stagedRuns = 0;
 
   function poolFor(t: number): Pool {
     let pool = pools.get(t);
@@ -135,7 +146,12 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
         const pa = place(a, m * k, temps, true);
         const pb = pa && place(b, k * n, temps, true);
         const pc = pb && place(c, m * n, temps, accumulate);
-        if (pa === null || pb === null || pc === null) { tsKernels.gemm(transA, transB, m, n, k, a, b, c, accumulate); return; }
+        if (pa === null || pb === null || pc === null) {
+          const stage = new Float32Array(heap.buffer, stagingOffset, Math.min(STAGING_FLOATS, stagingLimit));
+          stagedGemm(gemmInMemory, stage, stagingOffset, transA, transB, m, n, k, a, b, c, accumulate);
+          stagedRuns++;
+          return;
+        }
         gemmInMemory(transA, transB, m, n, k, pa[0], pb[0], pc[0], accumulate);
         if (pc[1] !== c) c.set(pc[1].subarray(0, m * n));
       } finally {
@@ -194,6 +210,14 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
 
     prestartThreads() {
       if (threads > 1) poolFor(threads).start();
+    },
+
+    get stagedRuns() { return stagedRuns; },
+
+    setStagingLimit(floats: number): number {
+      const prev = stagingLimit;
+      stagingLimit = floats;
+      return prev;
     },
 
     poolStats() {
