@@ -71,7 +71,11 @@ function checkArch(kind: 'generator' | 'discriminator', flag: string, text: stri
  *  its first evaluation. */
 function checkPatchFit(flag: string, text: string, imSize: number): void {
   if (!text.startsWith('MiniBatchPatchLoss') && !text.startsWith('MiniBatchLocalPatchLoss')) return;
-  const p = parseMetric(text).params.p as number;
+  let p: number;
+  try { p = parseMetric(text).params.p as number; } catch (e) {
+    if (e instanceof SpecError) throw new UserError(`${flag}: ${e.message}`);
+    throw e;
+  }
   if (p > imSize) throw new UserError(`${flag} ${text}: patches of ${p}×${p} do not fit images of ${imSize}×${imSize} (--im_size ${imSize}); choose p ≤ ${imSize}`);
 }
 

@@ -23,6 +23,8 @@ test('a critic loss with the critic disabled, and patches larger than the images
       rejects(/^--loss_function MiniBatchPatchLoss-dist=swd-p=16-s=1: patches of 16×16 do not fit images of 8×8 \(--im_size 8\)/));
     await assert.rejects(runTraining({ ...tinyConfig(root, missing), fullBatchMetrics: ['MiniBatchLocalPatchLoss-dist=swd-p=9-s=1'] }, { log: () => {} }),
       rejects(/^--full_batch_metrics MiniBatchLocalPatchLoss-dist=swd-p=9-s=1: patches of 9×9 do not fit/));
+    await assert.rejects(runTraining({ ...tinyConfig(root, missing), fullBatchMetrics: ['MiniBatchPatchLoss-dist=foo'] }, { log: () => {} }),
+      rejects(/^--full_batch_metrics: "MiniBatchPatchLoss-dist=foo": dist must be one of/));
     assert.equal(existsSync(join(root, 'outputs')), false, 'no run folder was written');
     // An output path through a file.
     const file = join(root, 'a-file');
