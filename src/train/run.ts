@@ -89,6 +89,20 @@ function fittingMetrics(c: TrainConfig, log: (line: string) => void): string[] {
   });
 }
 
+/** Keys whose flag is not the plain snake_case of the config name. */
+const FLAG_NAMES: Record<string, string> = { lrG: 'lrG', lrD: 'lrD', loadG: 'loadG', dStepEvery: 'D_step_every', gStepEvery: 'G_step_every' };
+
+/** The config under train's flag names (as the command line records them), for args.txt of
+ *  runs started from the library or the demo. */
+export function flagNamed(c: TrainConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c)) {
+    if (k === 'recordedArgs' || v === undefined) continue;
+    out[FLAG_NAMES[k] ?? k.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`)] = v;
+  }
+  return out;
+}
+
 export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Promise<RunSummary> {
   const log = hooks.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const c = config;
@@ -131,7 +145,7 @@ export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Pr
     metricsLog.truncateAfter(trainer.completed);
     log(`resuming ${folder.root} at iteration ${trainer.completed}`);
   } else {
-    folder.writeArgs(c.recordedArgs ?? { ...c });
+    folder.writeArgs(c.recordedArgs ?? flagNamed(c));
   }
   if (!trainer.prior.isDiscrete && dataset.count > c.maxEvalImages) {
     log(`evaluations generate ${c.maxEvalImages} images (--max_eval_images) against the ${dataset.count} of the dataset`);

@@ -30,7 +30,10 @@ test('a run writes every output on schedule: evaluations at 0, every log_freq an
     assert.ok(readdirSync(join(dir, 'plots')).includes(`${W1KEY}.png`));
     assert.deepEqual(readdirSync(join(dir, 'models')), ['last.safetensors']);
     const args = JSON.parse(readFileSync(join(dir, 'args.txt'), 'utf8'));
-    assert.equal(args.nIterations, 7);
+    assert.equal(args.n_iterations, 7); // train's flag names, as the command line records them
+    assert.equal(args.D_step_every, 1);
+    assert.equal(args.lrG, 1e-3);
+    assert.equal(args.gray_scale, true);
     const ck = readCheckpoint<{ iteration: number }>(join(dir, 'models', 'last.safetensors'));
     assert.equal(ck.meta.iteration, 7);
     assert.ok(ck.tensors.has('prior.codes') && ck.tensors.has('G_ema.main.0.weight') === ck.tensors.has('G.main.0.weight'));
