@@ -5,6 +5,7 @@
  * into one sentence on stderr and a non-zero exit. Each command file exports
  * `register(program)` and does argument parsing only, delegating the work to src/<area>.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../util/errors.js';
 import { SpecError } from '../util/named-spec.js';
@@ -50,8 +51,18 @@ export async function buildProgram(first?: string): Promise<Command> {
   return program;
 }
 
+/** The package's version, from its package.json (dist/src/cli/ → the package root). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 function newProgram(): Command {
   return new Command('discrete-gans')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .description('Wasserstein GANs with discrete generators, and exact optimal transport between image sets')
     .showHelpAfterError(false)
     .configureOutput({ outputError: (str, write) => write(`discrete-gans: ${oneLine(str)}\n`) })

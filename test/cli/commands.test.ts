@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,16 @@ test('--help lists the data commands and says how flags are spelled', () => {
   assert.equal(sub.code, 0);
   assert.match(sub.out, /--out_dir/);
   assert.match(sub.out, /--square_size/);
+});
+
+test('--version prints the package.json version alone on stdout', () => {
+  const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  for (const flag of ['--version', '-V']) {
+    const r = cli([flag], tmpdir());
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, `${version}\n`);
+    assert.equal(r.err, '');
+  }
 });
 
 test('bad flags end with one sentence, a non-zero exit, and nothing written', () => {
