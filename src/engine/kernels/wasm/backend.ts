@@ -22,6 +22,12 @@ import { stagedGemm } from './staged-gemm.js';
 const MAX_CHUNK_COLS = 512;
 /** Below this many multiply-adds a product runs on the calling thread alone. */
 const PARALLEL_MIN_MACS = 1 << 21;
+/** The workers start once the products that would have used them add up to this many
+ *  multiply-adds (about 20 ms on one thread), or with the first product that large alone:
+ *  a process with a few small products (a `metrics` call on small sets) then never pays their
+ *  boot and their shutdown at exit (~40 ms), while a training run starts them within its
+ *  first steps. `prestartThreads` starts them at once. */
+const COLD_START_MACS = 1 << 29;
 /** Floats of the staging region for products whose operands the full heap cannot take (16 MB). */
 const STAGING_FLOATS = 1 << 22;
 
@@ -73,6 +79,8 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
   const stagingOffset = heap.reserve(STAGING_FLOATS * 4);
   let threads = Pool.defaultThreads();
   const pools = new Map<number, Pool>();
+  /** Multiply-adds of the products run serially because the workers were not started yet. */
+  let coldMacs = 0;
   let adaptive = true;
   let stagingLimit = STAGING_FLOATS, stagedRuns = 0;
 
@@ -93,7 +101,8 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     let pool: Pool | undefined;
     if (t > 1) {
       pool = poolFor(t);
-      if (!pool.worthIt()) t = 1;
+      if (adaptive && !pool.isStarted && (coldMacs += macs) < COLD_START_MACS) t = 1;
+      else if (!pool.worthIt()) t = 1;
     }
     const [mb, nb] = planChunks(m, n, t);
     const rows = Math.ceil(m / mb), cols = Math.ceil(n / nb);

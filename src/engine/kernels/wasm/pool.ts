@@ -48,6 +48,9 @@ export class Pool {
     return Math.min(8, Math.max(1, availableParallelism()));
   }
 
+  /** Whether the workers were started (by a job or by `start`). */
+  get isStarted(): boolean { return this.started; }
+
   /** Starts the workers now (idempotent): their boot then overlaps whatever the caller does
    *  before its first job. */
   start(): void {
