@@ -107,7 +107,7 @@ function put(out: Float64Array, r: number, xi: number, yn: Float64Array, j: numb
 
 /** The n×m matrix of squared Euclidean distances, float64, row-major. */
 export function sqEuclideanCost(x: Points, n: number, y: Points, m: number, d: number): Float64Array {
-  checkShapes(x, n, y, m, d);
+  checkPointSets('sqEuclideanCost', x, n, y, m, d);
   const out = new Float64Array(n * m);
   if (fastPathApplies(n, m, d)) {
     fastSqEuclidean(x, n, y, m, d, out, -1);
@@ -320,7 +320,7 @@ function directSq(x: Points, i: number, y: Points, j: number, d: number): number
  *  `floor` defaults to 1e-10 (SPEC §6); pass 0 for exact zeros between identical points. */
 export function euclideanCost(x: Points, n: number, y: Points, m: number, d: number,
   floor = SQ_DIST_FLOOR): Float64Array {
-  checkShapes(x, n, y, m, d);
+  checkPointSets('euclideanCost', x, n, y, m, d);
   if (fastPathApplies(n, m, d)) {
     const fast = new Float64Array(n * m);
     fastSqEuclidean(x, n, y, m, d, fast, Math.max(0, floor)); // square roots taken as it fills
@@ -338,7 +338,7 @@ export function euclideanCost(x: Points, n: number, y: Points, m: number, d: num
  */
 export function forEachCostBlock(x: Points, n: number, y: Points, m: number, d: number, blockRows: number,
   visit: (i0: number, i1: number, block: Float64Array) => void, floor = SQ_DIST_FLOOR, squared = false): void {
-  checkShapes(x, n, y, m, d);
+  checkPointSets('forEachCostBlock', x, n, y, m, d);
   const rowsPer = Math.max(1, Math.min(n, blockRows));
   let xn: Float64Array | null = null, yn: Float64Array | null = null;
   const buf = new Float64Array(rowsPer * m);
@@ -357,29 +357,37 @@ export function forEachCostBlock(x: Points, n: number, y: Points, m: number, d: 
 }
 
 /**
- * The checks every distance makes on its inputs: at least one point on each side, arrays long
- * enough, and every value finite (a NaN would otherwise pass the cost's clamp and floor as a
- * plausible distance). RangeErrors start with `what` (the distance's name).
+ * The checks every distance and cost matrix makes on its inputs: at least one point on each
+ * side, arrays long enough, every value finite (a NaN would otherwise pass the cost's clamp
+ * and floor as a plausible distance), and float64 values small enough that no squared
+ * distance overflows to infinity. RangeErrors start with `what` (the distance's name).
  */
 export function checkPointSets(what: string, x: Points, n: number, y: Points, m: number, d: number): void {
   if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(m) && m >= 1)) throw new RangeError(`${what}: both sets need at least one point (got ${n} and ${m})`);
   if (!(Number.isInteger(d) && d >= 1)) throw new RangeError(`${what}: the dimension must be a positive integer (got ${d})`);
   if (x.length < n * d || y.length < m * d) throw new RangeError(`${what}: the arrays hold ${x.length} and ${y.length} values, fewer than ${n}×${d} and ${m}×${d}`);
+  // Float64 values this large overflow a squared distance (d terms of up to (2·max)²) to
+  // infinity; float32 values cannot (their squares stay below 1.2e77).
+  const limit = Math.sqrt(Number.MAX_VALUE / (4 * d));
   for (const [p, len, name] of [[x, n * d, 'x'], [y, m * d, 'y']] as const) {
     for (let q = 0; q < len; q += 1 << 18) { // in chunks (see firstNonFinite)
       const k = firstNonFinite(p, q, Math.min(len, q + (1 << 18)));
       if (k >= 0) throw new RangeError(`${what}: ${name} holds a NaN or infinite value (at index ${k})`);
     }
+    if (p instanceof Float64Array) {
+      const k = firstBeyond(p, len, limit);
+      if (k >= 0) throw new RangeError(`${what}: ${name} holds ${p[k]} (at index ${k}), too large for squared distances in float64 (|values| must stay below ${limit.toPrecision(3)} in dimension ${d})`);
+    }
   }
+}
+
+/** The first index below len whose |value| exceeds limit, else −1. */
+function firstBeyond(p: Float64Array, len: number, limit: number): number {
+  for (let k = 0; k < len; k++) if (Math.abs(p[k]) > limit) return k;
+  return -1;
 }
 
 /** A positive integer count (directions, dimensions), else a RangeError naming it. */
 export function checkCount(what: string, key: string, v: number): void {
   if (!(Number.isInteger(v) && v >= 1)) throw new RangeError(`${what}: ${key} must be a positive integer, got ${v}`);
-}
-
-function checkShapes(x: Points, n: number, y: Points, m: number, d: number): void {
-  if (x.length < n * d || y.length < m * d) {
-    throw new Error(`cost: point arrays hold ${x.length} and ${y.length} values, fewer than ${n}×${d} and ${m}×${d}`);
-  }
 }

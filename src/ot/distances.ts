@@ -41,6 +41,7 @@ const MERGE_MIN_ENTRIES = 1 << 16;
 export function w1(x: Points, n: number, y: Points, m: number, d: number, options: W1Options = {}, wantGrad = false): DistanceResult {
   checkPointSets('w1', x, n, y, m, d);
   const eps = options.epsilon ?? 0;
+  if (!(eps >= 0 && Number.isFinite(eps))) throw new RangeError(`w1: epsilon must be 0 (exact) or a positive number, got ${eps}`);
   if (eps === 0 && n * m >= MERGE_MIN_ENTRIES) {
     const merged = mergedExactW1(x, n, y, m, d, wantGrad);
     if (merged !== null) return merged;

@@ -12,6 +12,7 @@
  * `emd`: arrays, or counts meaning uniform.
  */
 import type { Weights } from './lp/emd.js';
+import { firstNonFinite } from './finite.js';
 
 export interface SinkhornOptions {
   /** Iteration cap at the target ε (default 1000); intermediate ε stages run at most 100. */
@@ -33,20 +34,43 @@ export interface SinkhornResult {
   readonly marginalError: number;
 }
 
-function weights(w: Weights): Float64Array {
-  if (typeof w === 'number') return new Float64Array(w).fill(1 / w);
+/** Weights as a distribution (summing to 1) and their sum before normalising; a RangeError
+ *  names any count or weight that is not usable. */
+function weights(w: Weights, name: 'a' | 'b'): { w: Float64Array; sum: number } {
+  if (typeof w === 'number') {
+    if (!(Number.isInteger(w) && w >= 1)) throw new RangeError(`sinkhorn: ${name} must be a positive count or an array of weights, got ${w}`);
+    return { w: new Float64Array(w).fill(1 / w), sum: 1 };
+  }
   const out = Float64Array.from(w as ArrayLike<number>);
   let s = 0;
-  for (let i = 0; i < out.length; i++) s += out[i];
+  for (let i = 0; i < out.length; i++) {
+    const v = out[i];
+    if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`sinkhorn: weight ${name}[${i}] = ${v} is not a finite non-negative number`);
+    s += v;
+  }
+  if (!(s > 0)) throw new RangeError(`sinkhorn: the weights ${name} need a positive sum (got ${s} over ${out.length} points)`);
   for (let i = 0; i < out.length; i++) out[i] /= s;
-  return out;
+  return { w: out, sum: s };
 }
 
+/**
+ * Entropic transport between weights a (n) and b (m) for the n×m row-major cost M. Weights are
+ * counts (uniform) or arrays with equal positive sums, normalised to sum 1: the plan has unit
+ * mass. Every cost must be finite; maxIter ≥ 1 and tol > 0 (RangeErrors otherwise).
+ */
 export function sinkhorn(a: Weights, b: Weights, M: Float64Array, epsilon: number, options: SinkhornOptions = {}): SinkhornResult {
   if (!(epsilon > 0) || !Number.isFinite(epsilon)) throw new RangeError(`sinkhorn: epsilon must be a positive number, got ${epsilon}`);
-  const wa = weights(a), wb = weights(b);
+  const A = weights(a, 'a'), B = weights(b, 'b');
+  if (Math.abs(A.sum - B.sum) > 1e-7 * Math.max(A.sum, B.sum)) throw new RangeError(`sinkhorn: the weights must have equal sums (got ${A.sum} and ${B.sum})`);
+  const wa = A.w, wb = B.w;
   const n = wa.length, m = wb.length;
   if (M.length !== n * m) throw new RangeError(`sinkhorn: the cost matrix holds ${M.length} values, not ${n}×${m}`);
+  for (let q = 0; q < M.length; q += 1 << 18) {
+    const k = firstNonFinite(M, q, Math.min(M.length, q + (1 << 18)));
+    if (k >= 0) throw new RangeError(`sinkhorn: the cost matrix holds a NaN or infinite value (at index ${k})`);
+  }
+  if (options.maxIter !== undefined && !(Number.isInteger(options.maxIter) && options.maxIter >= 1)) throw new RangeError(`sinkhorn: maxIter must be a positive integer, got ${options.maxIter}`);
+  if (options.tol !== undefined && !(options.tol > 0 && Number.isFinite(options.tol))) throw new RangeError(`sinkhorn: tol must be a positive number, got ${options.tol}`);
   const maxIter = options.maxIter ?? 1000;
   const tol = options.tol ?? 1e-9;
   const la = wa.map((v) => (v > 0 ? Math.log(v) : -Infinity));

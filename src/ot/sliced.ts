@@ -82,7 +82,7 @@ export function swd(x: Points, n: number, y: Points, m: number, d: number, rng: 
  */
 export function swdF32(x: Points, n: number, y: Points, m: number, d: number, rng: Rng,
   numProj = 128, wantGrad = false): { value: number; gradX: Float32Array | null } {
-  checkCount('swd', 'num_proj', numProj);
+  checkProjections('swd', numProj, n, m, d);
   const t0 = DEBUG ? performance.now() : 0;
   const dirs = randomDirections(rng, numProj, d);
   // Start the sort threads (when they will be used) so their boot overlaps the projections.
@@ -111,11 +111,22 @@ export function swdF32(x: Points, n: number, y: Points, m: number, d: number, rn
   return { value: total / numProj, gradX };
 }
 
+/** The most float32 values one projection array may take (4 GiB, the wasm memory's size). */
+const MAX_PROJECTED = 2 ** 30;
+
+/** num_proj a positive integer whose directions (num_proj×d) and projections (max(n, m)×num_proj)
+ *  fit in memory, else a RangeError saying how many values it would need. */
+function checkProjections(what: string, numProj: number, n: number, m: number, d: number): void {
+  checkCount(what, 'num_proj', numProj);
+  const values = Math.max(numProj * d, Math.max(n, m) * numProj);
+  if (values > MAX_PROJECTED) throw new RangeError(`${what}: num_proj=${numProj} would need ${values.toExponential(2)} float32 values in one array for ${n} and ${m} points of dimension ${d}, more than the ${MAX_PROJECTED.toExponential(2)} memory can hold; use fewer directions`);
+}
+
 /** Full-dimensional score of the sliced matchings (an upper bound on W1). */
 export function fullDimSwd(x: Points, n: number, y: Points, m: number, d: number, rng: Rng,
   numProj = 128, wantGrad = false): DistanceResult {
   checkPointSets('full_dim_swd', x, n, y, m, d);
-  checkCount('full_dim_swd', 'num_proj', numProj);
+  checkProjections('full_dim_swd', numProj, n, m, d);
   const dirs = randomDirections(rng, numProj, d);
   const px = project(x, n, dirs, numProj, d);
   const py = project(y, m, dirs, numProj, d);

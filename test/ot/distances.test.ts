@@ -224,6 +224,59 @@ test('every distance refuses a NaN or an infinity in its inputs, and counts that
   assert.throws(() => parseMetric('MiniBatchPatchLoss-dist=swd-p=2-s=1').evaluate(img, new Float32Array(18), { n: 2, m: 2, c: 1, h: 3, w: 3 }, rng()), /holds a NaN or infinite value \(at index 4\)/);
 });
 
+test('cost matrices refuse what the distances refuse; float64 values whose squared distances overflow are refused by name', () => {
+  const x = Float64Array.from([0, 1, 2, 3, 4, 5]), y = Float64Array.from([1, 1, 2, 2]);
+  const bad = x.slice(); bad[1] = NaN;
+  // euclideanCost used to floor a NaN squared distance into 1e-5, a plausible finite cost.
+  for (const [name, f] of [['euclideanCost', euclideanCost], ['sqEuclideanCost', sqEuclideanCost]] as const) {
+    assert.throws(() => f(bad, 3, y, 2, 2), (e: unknown) => e instanceof RangeError && e.message === `${name}: x holds a NaN or infinite value (at index 1)`, name);
+    assert.throws(() => f(x, 4, y, 2, 2), /^RangeError: [a-zA-Z]+: the arrays hold 6 and 4 values, fewer than 4×2 and 2×2$/, name);
+  }
+  // In dimension 2 the limit is sqrt(MAX_VALUE / 8) ≈ 4.74e153: 1e153 is fine, 1e154 overflows.
+  const limit = Math.sqrt(Number.MAX_VALUE / 8);
+  const nearLimit = Float64Array.from([1e153, 0, 0, 0, -1e153, 0]);
+  const C = euclideanCost(nearLimit, 3, y, 2, 2);
+  assert.ok(C.every(Number.isFinite));
+  const huge = Float64Array.from([0, 1, 2, 3, 1e154, 5]);
+  for (const [name, f] of [['w1', () => w1(huge, 3, y, 2, 2)], ['projected_w1', () => projectedW1(huge, 3, y, 2, 2, new Rng(0), 2, 2)], ['euclideanCost', () => euclideanCost(huge, 3, y, 2, 2)]] as const) {
+    assert.throws(f, (e: unknown) => e instanceof RangeError && e.message.startsWith(`${name}: x holds 1e+154 (at index 4), too large for squared distances in float64`) && e.message.includes(limit.toPrecision(3)), name);
+  }
+  // float32 values never overflow a float64 squared distance.
+  assert.ok(Number.isFinite(w1(Float32Array.from([3e38, 0, -3e38, 0]), 2, Float32Array.from([0, 0]), 1, 2).value));
+});
+
+test('sinkhorn refuses what emd refuses: non-finite costs, bad counts and weights, unequal sums, unusable options', () => {
+  const M = Float64Array.from([1, 2, 3, 4, 5, 6]);
+  const fine = sinkhorn(3, 2, M, 0.5);
+  assert.ok(fine.converged && Number.isFinite(fine.cost));
+  // Weights of equal sums other than 1 are normalised: the same value as the counts.
+  const scaled = sinkhorn([2, 2, 2], [3, 3], M, 0.5);
+  assert.ok(Math.abs(scaled.cost - fine.cost) < 1e-12);
+  const cases: Array<[() => unknown, RegExp]> = [
+    // An infinite cost made the ε schedule start at infinity and halve forever.
+    [() => sinkhorn(3, 2, Float64Array.from([1, Infinity, 1, 1, 1, 1]), 0.5, { maxIter: 10 }), /^sinkhorn: the cost matrix holds a NaN or infinite value \(at index 1\)$/],
+    [() => sinkhorn(3, 2, Float64Array.from([1, 2, NaN, 4, 5, 6]), 0.5), /cost matrix holds a NaN or infinite value \(at index 2\)/],
+    [() => sinkhorn([0.2, 0.3, 0.5], [0.6, 0.5], M, 0.5), /^sinkhorn: the weights must have equal sums \(got 1 and 1\.1\)$/],
+    [() => sinkhorn([-0.2, 0.7, 0.5], 2, M, 0.5), /^sinkhorn: weight a\[0\] = -0\.2 is not a finite non-negative number$/],
+    [() => sinkhorn(3, [0.5, NaN], M, 0.5), /weight b\[1\] = NaN/],
+    [() => sinkhorn([0, 0, 0], 2, M, 0.5), /the weights a need a positive sum/],
+    [() => sinkhorn(0, 2, new Float64Array(0), 0.5), /^sinkhorn: a must be a positive count or an array of weights, got 0$/],
+    [() => sinkhorn(3, 2, M, 0.5, { maxIter: 0 }), /^sinkhorn: maxIter must be a positive integer, got 0$/],
+    [() => sinkhorn(3, 2, M, 0.5, { tol: -1 }), /^sinkhorn: tol must be a positive number, got -1$/],
+    [() => w1(Float64Array.from([0, 1, 2]), 3, Float64Array.from([1, 2]), 2, 1, { epsilon: -1 }), /^w1: epsilon must be 0 \(exact\) or a positive number, got -1$/],
+    [() => w1(Float64Array.from([0, 1, 2]), 3, Float64Array.from([1, 2]), 2, 1, { epsilon: NaN }), /w1: epsilon must be/],
+    [() => emd(3, 2, M, { solver: 'foo' as 'auto' }), /^emd: unknown solver "foo" \(known: auto, network-simplex, assignment, few-sources\)$/],
+    [() => emd(3, 2, M, { maxIter: -1 }), /^emd: maxIter must be a non-negative integer \(0: no cap\), got -1$/],
+  ];
+  for (const [f, re] of cases) assert.throws(f, (e: unknown) => e instanceof RangeError && re.test(e.message), String(re));
+});
+
+test('sliced distances refuse a num_proj whose projections no memory holds, in one sentence', () => {
+  const x = Float64Array.from([0, 1, 2, 3, 4, 5]), y = Float64Array.from([1, 1, 2, 2]);
+  assert.throws(() => swd(x, 3, y, 2, 2, new Rng(0), 1e11), (e: unknown) => e instanceof RangeError && /^swd: num_proj=100000000000 would need 3\.00e\+11 float32 values in one array for 3 and 2 points of dimension 2, more than the 1\.07e\+9 memory can hold; use fewer directions$/.test(e.message));
+  assert.throws(() => fullDimSwd(x, 3, y, 2, 2, new Rng(0), 2 ** 30), /^RangeError: full_dim_swd: num_proj=1073741824 would need/);
+});
+
 test('exact W1 merges identical points: same value as the unmerged problem, gradient of a moved class by finite differences', () => {
   const rng = new Rng(51);
   const d = 3, n = 300, m = 260;

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,6 +97,8 @@ test('sets of equal size per sample agree on a shape: N×D takes the image shape
       /a\.npy holds samples of 1×4×4 but b\.npy holds 1×16×1$/);
     assert.throws(() => evaluateMetrics(['MiniBatchPatchLoss-dist=w1-p=2-s=2'], image, column, 0, [folder, 'b.npy'], none),
       /holds samples of 1×4×4 but b\.npy holds 1×16×1 \(--im_size and --center_crop resize folders only\)$/);
+    assert.throws(() => evaluateMetrics(['MiniBatchPatchLoss-dist=w1-p=2-s=2'], image, column, 0, [folder, folder], none),
+      /but .* holds 1×16×1 \(each folder is read at the size of its first image: pass --im_size to read both at one size\)$/);
     const rgb = { data: new Float32Array(2 * 48), n: 2, c: 3, h: 4, w: 4, shape: [2, 3, 4, 4] };
     assert.throws(() => evaluateMetrics(['MiniBatchLoss-dist=w1'], image, rgb, 0, [folder, 'b'], none), /but b holds 3×4×4 \(--gray_scale reads a folder as one grey channel/);
   } finally {
@@ -123,6 +125,26 @@ test('metrics explains sets written after --metrics, computes a repeated name on
     assert.equal(twice.status, 0, twice.stderr);
     assert.equal(twice.stdout.trim().split('\n').length, 1);
     assert.match(twice.stderr, /warning: --gray_scale applies to image folders only; both sets are \.npy files/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a folder whose first image (the one that sets the size) cannot be decoded: one sentence naming it, exit 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dg-badfirst-'));
+  try {
+    const bad = join(dir, 'bad');
+    mkdirSync(bad);
+    writeFileSync(join(bad, '000.png'), 'not a png');
+    writeFileSync(join(dir, 'b.npy'), npy([[0, 0, 0, 0]]));
+    for (const args of [[bad, join(dir, 'b.npy')], [join(dir, 'b.npy'), bad], [bad, join(dir, 'b.npy'), '--center_crop', '2']]) {
+      const r = spawnSync(process.execPath, [bin, 'metrics', ...args, '--metrics', 'MiniBatchLoss-dist=w1'], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.status, 2, r.stderr);
+      assert.equal(r.stdout, '');
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0], new RegExp(`^discrete-gans: cannot decode the image ${join(bad, '000.png').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`));
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -57,9 +57,13 @@ export async function loadPointSet(path: string, opts: SetOptions = {}): Promise
     const listing = await listImageFolder(path, 1);
     if (listing.files.length === 0) throw new UserError(`${path} holds no images`);
     const sharp = (await import('sharp')).default;
-    const meta = await sharp(`${path}/${listing.files[0].name}`).metadata();
+    const first = `${path}/${listing.files[0].name}`;
+    let meta: { width?: number; height?: number };
+    try { meta = await sharp(first).metadata(); } catch (e) {
+      throw new UserError(`cannot decode the image ${first} (${e instanceof Error ? e.message : String(e)})`);
+    }
     imSize = opts.centerCrop ?? Math.min(meta.width ?? 0, meta.height ?? 0);
-    if (!(imSize > 0)) throw new UserError(`cannot read the size of ${path}/${listing.files[0].name}`);
+    if (!(imSize > 0)) throw new UserError(`cannot read the size of ${first}`);
   }
   const ds = await loadImageFolder({ dataPath: path, imSize, grayScale: opts.grayScale ?? false, centerCrop: opts.centerCrop, limitData: opts.limitData });
   const idx = new Int32Array(ds.count);
@@ -98,15 +102,15 @@ function describe(p: NpyPoints): string {
 /** The image shape both sets are evaluated with. Sets of equal size per sample but different
  *  shapes agree when one is N×D (it takes the other's image shape) or when every metric
  *  compares whole flattened images; otherwise a UserError says how they differ. */
-function commonShape(metrics: readonly Metric[], a: NpyPoints, b: NpyPoints, labels: [string, string], folders: boolean): { c: number; h: number; w: number } {
+function commonShape(metrics: readonly Metric[], a: NpyPoints, b: NpyPoints, labels: [string, string], folders: [boolean, boolean]): { c: number; h: number; w: number } {
   if (a.c === b.c && a.h === b.h && a.w === b.w) return { c: a.c, h: a.h, w: a.w };
   if (a.c * a.h * a.w === b.c * b.h * b.w) {
     if (b.shape.length === 2) return { c: a.c, h: a.h, w: a.w };
     if (a.shape.length === 2 || metrics.every((m) => m.kind === 'MiniBatchLoss')) return { c: b.c, h: b.h, w: b.w };
   }
-  const hint = !folders || a.shape.length === 2 || b.shape.length === 2 ? ''
+  const hint = !(folders[0] || folders[1]) || a.shape.length === 2 || b.shape.length === 2 ? ''
     : a.c !== b.c && a.h === b.h && a.w === b.w ? ' (--gray_scale reads a folder as one grey channel; .npy files are used as they are)'
-    : a.h !== b.h || a.w !== b.w ? ' (--im_size and --center_crop resize folders only)' : '';
+    : a.h !== b.h || a.w !== b.w ? (folders[0] && folders[1] ? ' (each folder is read at the size of its first image: pass --im_size to read both at one size)' : ' (--im_size and --center_crop resize folders only)') : '';
   throw new UserError(`${labels[0]} holds samples of ${describe(a)} but ${labels[1]} holds ${describe(b)}${hint}`);
 }
 
@@ -115,7 +119,7 @@ export function evaluateMetrics(names: readonly string[], a: NpyPoints, b: NpyPo
   warn: (message: string) => void = (message) => process.stderr.write(`discrete-gans: warning: ${message}\n`)): number[] {
   const metrics = names.map((t) => parseMetric(t)); // all names checked before any work
   if (a.n === 0 || b.n === 0) throw new UserError(`${a.n === 0 ? labels[0] : labels[1]} holds no samples`);
-  const { c, h, w } = commonShape(metrics, a, b, labels, labels.some(isFolder));
+  const { c, h, w } = commonShape(metrics, a, b, labels, [isFolder(labels[0]), isFolder(labels[1])]);
   const patchy = metrics.find((m) => m.kind !== 'MiniBatchLoss');
   if (patchy !== undefined && a.shape.length === 2 && b.shape.length === 2) {
     throw new UserError(`${patchy.text} compares image patches, but ${labels[0]} and ${labels[1]} are both N×D sets with no image shape: save one as N×C×H×W, or pass --metrics with whole-set metrics only (such as MiniBatchLoss-dist=w1; the default list has two patch metrics)`);

@@ -16,7 +16,8 @@ export type { TransportResult, SparsePlan, TransportStatus } from './network-sim
 /** Weights: an array of non-negative masses, or a count n meaning uniform 1/n. */
 export type Weights = ArrayLike<number> | number;
 
-export type EmdSolver = 'auto' | 'network-simplex' | 'assignment' | 'few-sources';
+export const EMD_SOLVERS = ['auto', 'network-simplex', 'assignment', 'few-sources'] as const;
+export type EmdSolver = typeof EMD_SOLVERS[number];
 
 export interface EmdOptions {
   /** Force one solver (for tests and benchmarks); 'auto' picks by shape. */
@@ -63,6 +64,8 @@ export function emd(a: Weights, b: Weights, M: Float64Array, options: EmdOptions
     scale = 1;
   }
   let solver = options.solver ?? 'auto';
+  if (!(EMD_SOLVERS as readonly string[]).includes(solver)) throw new RangeError(`emd: unknown solver "${solver}" (known: ${EMD_SOLVERS.join(', ')})`);
+  if (options.maxIter !== undefined && !(Number.isInteger(options.maxIter) && options.maxIter >= 0)) throw new RangeError(`emd: maxIter must be a non-negative integer (0: no cap), got ${options.maxIter}`);
   if (solver === 'auto') {
     if (uniform && n === m) solver = 'assignment';
     else if (Math.min(n, m) <= FEW_MAX && Math.max(n, m) >= FEW_RATIO * Math.min(n, m)) solver = 'few-sources';
