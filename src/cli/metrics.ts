@@ -51,6 +51,7 @@ export function register(program: Command): void {
       if (names.length === 0) throw new UserError('--metrics was given no metric names');
       for (const n of names) parseMetric(n); // unknown names fail before any loading
       const { evaluateMetricFiles } = await import('../ot/io/load-set.js');
+      (await import('../ot/lp/short-run-jit.js')).favourShortRunJit(); // one or two solves, then exit
       const opts = { imSize: f.im_size, grayScale: f.gray_scale, centerCrop: f.center_crop, limitData: f.limit_data };
       const values = await evaluateMetricFiles(names, a, b, opts, f.seed);
       if (f.json) {
