@@ -13,6 +13,7 @@
  */
 import type { Weights } from './lp/emd.js';
 import { firstNonFinite } from './finite.js';
+import { select } from './lp/dual-select.js';
 
 export interface SinkhornOptions {
   /** Iteration cap at the target ε (default 1000); intermediate ε stages run at most 100. */
@@ -32,6 +33,19 @@ export interface SinkhornResult {
   readonly converged: boolean;
   readonly iterations: number;
   readonly marginalError: number;
+}
+
+/** ε-scaling's first ε is at most this many times the median cost (see sinkhorn). */
+const EPS_RANGE = 1e6;
+
+/** The median of |M| over at most 65,536 evenly spaced entries. */
+function sampledMedianAbs(M: Float64Array): number {
+  const step = Math.max(1, Math.floor(M.length / 65536));
+  const sample = new Float64Array(Math.ceil(M.length / step));
+  for (let e = 0, k = 0; e < M.length; e += step) sample[k++] = Math.abs(M[e]);
+  const k = sample.length >> 1;
+  select(sample, k);
+  return sample[k];
 }
 
 /** Weights as a distribution (summing to 1) and their sum before normalising; a RangeError
@@ -165,7 +179,11 @@ export function sinkhorn(a: Weights, b: Weights, M: Float64Array, epsilon: numbe
     return e;
   };
 
-  let eps = Math.max(epsilon, maxC);
+  // ε-scaling starts at the largest cost, but at most EPS_RANGE times a typical one: costs
+  // spanning many orders of magnitude (one entry at 1e18 among ones) would otherwise give the
+  // potentials that magnitude in the first stages, and float64 keeps no digits of the ones.
+  const typical = sampledMedianAbs(M);
+  let eps = Math.max(epsilon, typical > 0 ? Math.min(maxC, EPS_RANGE * typical) : maxC);
   let iterations = 0;
   let err = Infinity;
   u.fill(1); v.fill(1);

@@ -271,6 +271,18 @@ test('sinkhorn refuses what emd refuses: non-finite costs, bad counts and weight
   for (const [f, re] of cases) assert.throws(f, (e: unknown) => e instanceof RangeError && re.test(e.message), String(re));
 });
 
+test('sinkhorn keeps its digits when one cost is many orders of magnitude above the rest', () => {
+  // Every entry but one is 1, so every plan of the right marginals that avoids the large one
+  // costs exactly 1 (POT's sinkhorn_log: 1.0). ε-scaling from the largest cost gave the
+  // potentials its magnitude: 0.947 at 1e17, 134.5 at 1e18, 0.11 from 1e20 on.
+  for (const v of [1e3, 1e11, 1e17, 1e18, 1e20, 1e100, 1e300]) {
+    const r = sinkhorn(3, 2, Float64Array.from([1, v, 1, 1, 1, 1]), 0.5);
+    assert.ok(r.converged, `v = ${v}`);
+    assert.ok(Math.abs(r.cost - 1) < 1e-8, `v = ${v}: ${r.cost}`);
+    assert.ok(r.plan[1] === 0, `v = ${v}: mass ${r.plan[1]} on the large cost`);
+  }
+});
+
 test('sliced distances refuse a num_proj whose projections no memory holds, in one sentence', () => {
   const x = Float64Array.from([0, 1, 2, 3, 4, 5]), y = Float64Array.from([1, 1, 2, 2]);
   assert.throws(() => swd(x, 3, y, 2, 2, new Rng(0), 1e11), (e: unknown) => e instanceof RangeError && /^swd: num_proj=100000000000 would need 3\.00e\+11 float32 values in one array for 3 and 2 points of dimension 2, more than the 1\.07e\+9 memory can hold; use fewer directions$/.test(e.message));
