@@ -84,7 +84,19 @@ export function reportError(err: unknown): number {
   return 1;
 }
 
+/** A reader that went away (`discrete-gans train … | head`) ends that stream's output, not
+ *  the run: later writes to it are dropped instead of failing the process with EPIPE. */
+function dropOutputOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      stream.write = ((..._args: unknown[]) => true) as typeof stream.write;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
+  dropOutputOnClosedPipe();
   try {
     const program = await buildProgram(argv[0]);
     await program.parseAsync(canonicalFlagSpellings(argv, program), { from: 'user' });

@@ -25,7 +25,7 @@ import { loadImageFolder } from '../data/image-folder.js';
 import { encodePng } from '../data/png.js';
 import { makeGrid, saveImageGrid } from '../report/grid.js';
 import { MetricsLog, type MetricsRecord } from '../report/metrics-log.js';
-import { checkFolderPath } from '../util/folders.js';
+import { checkFolderWritable } from '../util/folders.js';
 import { UserError } from '../util/errors.js';
 import { otMeans, OT_MEANS_METHODS, type OtMeansMethod, type OtMeansResult } from './ot-means.js';
 
@@ -82,10 +82,11 @@ export async function runOtMeans(c: OtMeansRunConfig): Promise<{ folder: string;
   checkName(c.projectName, '--project_name');
   checkName(c.trainName, '--train_name');
   const trainName = c.trainName ?? defaultOtMeansName(c);
-  checkFolderPath(c.outputsDir, '--outputs_dir');
+  checkFolderWritable(c.outputsDir, '--outputs_dir');
   const folder = c.projectName !== undefined ? join(c.outputsDir, c.projectName, trainName) : join(c.outputsDir, trainName);
   if (existsSync(folder) && readdirSync(folder).length > 0 && !c.overwrite) {
-    throw new UserError(`the output folder ${folder} already exists and is not empty; pass --overwrite to replace it, or choose another --train_name`);
+    const stopped = existsSync(join(folder, INCOMPLETE));
+    throw new UserError(`the output folder ${folder} ${stopped ? 'holds a run that was stopped before it finished' : 'already exists and is not empty'}; pass --overwrite to replace it, or choose another --train_name`);
   }
 
   const plotter = startPlotter();
@@ -95,6 +96,9 @@ export async function runOtMeans(c: OtMeansRunConfig): Promise<{ folder: string;
     void plotter?.terminate();
   }
 }
+
+/** The file that marks a run folder whose run has not finished. */
+export const INCOMPLETE = 'INCOMPLETE.txt';
 
 const dead = new WeakSet<Worker>();
 
@@ -132,6 +136,9 @@ async function runChecked(c: OtMeansRunConfig, t0: number, log: (line: string) =
     k: c.k, im_size: c.imSize, min_method: c.method, n_iters: c.iterations, project_name: c.projectName ?? null,
     train_name: trainName, seed: c.seed, outputs_dir: c.outputsDir, overwrite: c.overwrite,
   };
+  // Labels the folder until the last output is written: a run stopped half-way (Ctrl-C) is
+  // never taken for a finished one, and a rerun into it says so.
+  writeWhole(join(folder, INCOMPLETE), `This OT-means run has not finished (or was stopped): its centroids/ and plots/Losses.png are missing or partial. Rerun with --overwrite to replace it.\n`);
   writeWhole(join(folder, 'args.txt'), JSON.stringify(args, null, 2) + '\n');
   const metrics = new MetricsLog(join(folder, 'metrics.jsonl'));
 
@@ -176,6 +183,7 @@ async function runChecked(c: OtMeansRunConfig, t0: number, log: (line: string) =
   }
   await Promise.all(pending);
   await writeLossesPlot(join(folder, 'plots', 'Losses.png'), records, plotter);
+  rmSync(join(folder, INCOMPLETE), { force: true });
   (c.out ?? ((line: string) => process.stdout.write(`${line}\n`)))(`OT cost Σ P·C = ${result.otCost.toPrecision(8)} (C = ‖c − x‖ / ${d}); W1 = ${result.w1.toPrecision(8)} after ${c.iterations} iterations of ${c.method}; outputs in ${folder} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   return { folder, result };
 }

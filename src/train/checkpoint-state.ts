@@ -121,16 +121,26 @@ function loadModule(m: Module, tensors: ReadonlyMap<string, SafeTensor>, prefix:
   }
 }
 
-function checkSettings(saved: RunSettings, now: RunSettings, path: string, keys: ReadonlyArray<keyof RunSettings>): void {
+/** Each setting as the flags that set it. */
+const SETTING_FLAGS: Record<keyof RunSettings, string> = {
+  genArch: '--gen_arch', discArch: '--disc_arch', zDim: '--z_dim', zPrior: '--z_prior', imSize: '--im_size',
+  channels: 'image channels (--gray_scale)', datasetCount: 'images (--data_path, --limit_data)', rBs: '--r_bs', fBs: '--f_bs',
+  lossFunction: '--loss_function',
+};
+
+function checkSettings(saved: RunSettings, now: RunSettings, path: string, keys: ReadonlyArray<keyof RunSettings>, purpose: string): void {
   for (const k of keys) {
-    if (saved[k] !== now[k]) throw new UserError(`the checkpoint ${path} was made with ${k} = ${saved[k]}, this run has ${now[k]}; pass the same settings to continue it`);
+    if (saved[k] === now[k]) continue;
+    const flag = SETTING_FLAGS[k];
+    const said = flag.startsWith('--') ? `${flag} ${saved[k]}, this run has ${flag} ${now[k]}` : `${saved[k]} ${flag}, this run has ${now[k]}`;
+    throw new UserError(`the checkpoint ${path} was made with ${said}; pass the same settings to ${purpose}`);
   }
 }
 
 /** Put a whole checkpoint back into `t` (--resume_last_ckpt). Returns the elapsed seconds. */
 export function restoreCheckpoint(t: Trainer, content: CheckpointContent<CheckpointMeta>, path: string): number {
   const { tensors, meta } = content;
-  checkSettings(meta.settings, settingsOf(t), path, ['genArch', 'discArch', 'zDim', 'zPrior', 'imSize', 'channels', 'datasetCount', 'rBs', 'fBs', 'lossFunction']);
+  checkSettings(meta.settings, settingsOf(t), path, ['genArch', 'discArch', 'zDim', 'zPrior', 'imSize', 'channels', 'datasetCount', 'rBs', 'fBs', 'lossFunction'], 'continue it');
   loadModule(t.G, tensors, 'G', path);
   if (t.D) loadModule(t.D, tensors, 'D', path);
   for (const [name] of t.G.namedParameters()) t.ema.copies.get(name)!.set(need(tensors, `G_ema.${name}`, path).data);
@@ -158,7 +168,7 @@ export function restoreCheckpoint(t: Trainer, content: CheckpointContent<Checkpo
 
 /** `--loadG`: the generator's weights (averaged copy included) and the prior's codes only. */
 export function loadGenerator(t: Trainer, content: CheckpointContent<CheckpointMeta>, path: string): void {
-  checkSettings(content.meta.settings, settingsOf(t), path, ['genArch', 'zDim', 'zPrior', 'imSize', 'channels']);
+  checkSettings(content.meta.settings, settingsOf(t), path, ['genArch', 'zDim', 'zPrior', 'imSize', 'channels'], 'load its generator (--loadG)');
   loadModule(t.G, content.tensors, 'G', path);
   for (const [name] of t.G.namedParameters()) {
     const ema = content.tensors.get(`G_ema.${name}`);

@@ -6,7 +6,7 @@
  * holds a checkpoint (unless resuming or overwriting), and creating the folders. Knows nothing
  * of networks or training.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
 
@@ -31,6 +31,10 @@ export function composeRunName(p: RunNameParts): string {
     (p.grayScale ? '_GS' : '') + (p.centerCrop !== undefined ? `_CC-${p.centerCrop}` : '') +
     `_L-${p.lossFunction}_Z-${p.zDim}x${p.zPrior}_B-${p.rBs}-${p.fBs}`;
 }
+
+/** Flags a resumed run may change: the length of the run, where it lives, and extra outputs
+ *  that do not touch the training (more checkpoints, the wandb switch). */
+const RESUME_MAY_CHANGE = new Set(['n_iterations', 'resume_last_ckpt', 'overwrite', 'outputs_dir', 'project_name', 'train_name', 'save_every', 'wandb']);
 
 export class RunFolder {
   readonly images: string;
@@ -84,6 +88,27 @@ export class RunFolder {
       for (const p of [this.images, this.plots, this.models, this.metrics, this.args]) rmSync(p, { recursive: true, force: true });
     }
     for (const d of [this.root, this.images, this.plots, this.models]) mkdirSync(d, { recursive: true });
+  }
+
+  /**
+   * --resume_last_ckpt continues the run recorded in args.txt: a command whose flags differ
+   * from it (other than those that only extend or locate the run) would continue one run
+   * with another's settings, and leave args.txt describing neither. Throws a UserError naming
+   * every differing flag; nothing to compare when args.txt is missing or unreadable.
+   */
+  checkResumedArgs(now: Record<string, unknown>): void {
+    let saved: Record<string, unknown>;
+    try { saved = JSON.parse(readFileSync(this.args, 'utf8')) as Record<string, unknown>; } catch { return; }
+    if (saved === null || typeof saved !== 'object') return;
+    const unset = (v: unknown): boolean => v === undefined || v === null || v === false;
+    const same = (a: unknown, b: unknown): boolean => (unset(a) && unset(b)) || JSON.stringify(a) === JSON.stringify(b);
+    const show = (v: unknown): string => (unset(v) ? 'unset' : Array.isArray(v) ? (v.length > 0 ? v.join(' ') : 'none') : String(v));
+    const differ = [...new Set([...Object.keys(saved), ...Object.keys(now)])]
+      .filter((k) => !RESUME_MAY_CHANGE.has(k) && !same(saved[k], now[k]))
+      .map((k) => `--${k} ${show(saved[k])} there, ${show(now[k])} now`);
+    if (differ.length > 0) {
+      throw new UserError(`--resume_last_ckpt: ${this.args} records the run with other flags (${differ.join('; ')}); resume with the run's flags, or start a new run with another --train_name`);
+    }
   }
 
   writeArgs(args: Record<string, unknown>): void {

@@ -20,7 +20,7 @@ import { MetricsLog } from '../report/metrics-log.js';
 import { writePlots } from '../report/plots.js';
 import { parseSpec, SpecError } from '../util/named-spec.js';
 import { UserError } from '../util/errors.js';
-import { checkFolderPath } from '../util/folders.js';
+import { checkFolderWritable } from '../util/folders.js';
 import { parseMetric } from '../ot/metrics.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { captureCheckpoint, loadGenerator, restoreCheckpoint, type CheckpointMeta } from './checkpoint-state.js';
@@ -119,10 +119,11 @@ export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Pr
   checkPatchFit('--loss_function', c.lossFunction, c.imSize);
   const metrics: FullBatchMetric[] = resolveFullBatchMetrics(fittingMetrics(c, log), log);
   const trainName = c.trainName ?? composeRunName({ ...c, zPrior: c.zPrior });
-  checkFolderPath(c.outputsDir, '--outputs_dir');
+  checkFolderWritable(c.outputsDir, '--outputs_dir');
   const folder = RunFolder.at(c.outputsDir, c.projectName, trainName);
   const mode = { resume: c.resumeLastCkpt, overwrite: c.overwrite };
   folder.checkUsable(mode);
+  if (c.resumeLastCkpt) folder.checkResumedArgs(c.recordedArgs ?? flagNamed(c));
   if (c.loadG && !existsSync(c.loadG)) throw new UserError(`--loadG: there is no checkpoint file ${c.loadG}`);
 
   const dataset = await loadImageFolder({ dataPath: c.dataPath, imSize: c.imSize, centerCrop: c.centerCrop, grayScale: c.grayScale, limitData: c.limitData, log });

@@ -1,11 +1,13 @@
 /**
  * Output folders named by flags: refuse, before anything is written, a path that runs through
- * a file (mkdir would fail half-way with ENOTDIR or EEXIST after the run had started).
+ * a file (mkdir would fail half-way with ENOTDIR or EEXIST after the run had started), or one
+ * where no folder can be made (read-only, /sys, /proc): one sentence naming the flag, not a
+ * stack trace after the run has started.
  *
- * Owns: that check. Knows nothing of runs or checkpoints.
+ * Owns: those checks. Knows nothing of runs or checkpoints.
  */
-import { statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdtempSync, rmdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { UserError } from './errors.js';
 
 /** Throws a UserError naming `flag` when `path`, or a folder above it, exists as something
@@ -16,5 +18,26 @@ export function checkFolderPath(path: string, flag: string): void {
     try { isDir = statSync(p).isDirectory(); } catch { /* not there yet: mkdir makes it */ }
     if (isDir === false) throw new UserError(`${flag}: ${p} is a file, not a folder; give a folder to write the run into`);
     if (isDir === true || dirname(p) === p) return;
+  }
+}
+
+/**
+ * checkFolderPath, then check that folders can be created where `path` starts to be missing
+ * (or files inside `path` when it exists) by making and removing an empty probe folder there;
+ * a UserError naming `flag` otherwise. Nothing is left behind, so a refused run writes nothing;
+ * and a path under /proc, where Node 20's recursive mkdir spins forever, is refused first.
+ */
+export function checkFolderWritable(path: string, flag: string): void {
+  checkFolderPath(path, flag);
+  let p = resolve(path);
+  for (;;) {
+    let exists = true;
+    try { statSync(p); } catch { exists = false; }
+    if (exists || dirname(p) === p) break;
+    p = dirname(p);
+  }
+  try { rmdirSync(mkdtempSync(join(p, '.write-check-'))); } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`${flag}: cannot create folders in ${p}${code ? ` (${code})` : ''}; give a folder this user can write to`);
   }
 }

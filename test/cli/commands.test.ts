@@ -2,7 +2,7 @@
 // written, hyphenated aliases, and the data commands on tiny inputs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,18 @@ test('--version prints the package.json version alone on stdout', () => {
     assert.equal(r.out, `${version}\n`);
     assert.equal(r.err, '');
   }
+});
+
+test('a reader that closes the pipe early (| head) does not fail the command', async () => {
+  // The read end is closed before the command writes: its write fails with EPIPE, which used
+  // to end the process with an unhandled 'error' event (exit 1, a stack trace on stderr).
+  const child = spawn(process.execPath, [bin, 'metrics', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy();
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  assert.equal(code, 0, err);
+  assert.equal(err, '');
 });
 
 test('bad flags end with one sentence, a non-zero exit, and nothing written', () => {

@@ -3,7 +3,7 @@
 // unknown method, an existing run) ending in one sentence, exit 2, and nothing written.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +45,7 @@ test('ot-means writes grids, every centroid, metrics.jsonl and the plot under ou
     assert.deepEqual(readdirSync(join(run, 'images')).sort(), ['centroids', 'otMeans-0.png', 'otMeans-1.png', 'otMeans-2.png']);
     assert.deepEqual(readdirSync(join(run, 'images', 'centroids')).sort(), ['0.png', '1.png', '2.png', '3.png', '4.png']);
     assert.ok(existsSync(join(run, 'plots', 'Losses.png')));
+    assert.ok(!existsSync(join(run, 'INCOMPLETE.txt')), 'a finished run is not marked incomplete');
     const args = JSON.parse(readFileSync(join(run, 'args.txt'), 'utf8'));
     assert.equal(args.k, 5);
     assert.equal(args.min_method, 'mean');
@@ -62,6 +63,26 @@ test('ot-means writes grids, every centroid, metrics.jsonl and the plot under ou
     const again = cli(['--data_path', data, '--gray_scale', '--im_size', '16', '--k', '5', '--n_iters', '2', '--min_method', 'mean'], dir);
     assert.equal(again.code, 2);
     oneSentence(again.err, /already exists and is not empty.*--overwrite/);
+  } finally {
+    remove();
+  }
+});
+
+test('a run stopped half-way (SIGINT) leaves its folder marked INCOMPLETE.txt, and a rerun says it was stopped', async () => {
+  const { dir, data, remove } = await setup();
+  try {
+    const args = ['--data_path', data, '--gray_scale', '--im_size', '16', '--k', '5', '--n_iters', '1000000', '--min_method', 'mean', '--train_name', 'cut'];
+    const child = spawn(process.execPath, [bin, 'ot-means', ...args], { cwd: dir, stdio: 'ignore' });
+    const metrics = join(dir, 'outputs', 'cut', 'metrics.jsonl');
+    for (let t = 0; t < 600 && !(existsSync(metrics) && readFileSync(metrics, 'utf8').includes('"iteration":3')); t++) await new Promise((r) => setTimeout(r, 50));
+    const exit = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    await exit;
+    const run = join(dir, 'outputs', 'cut');
+    assert.ok(existsSync(join(run, 'INCOMPLETE.txt')), `not marked: ${readdirSync(run)}`);
+    const again = cli(args.map((a) => (a === '1000000' ? '2' : a)), dir);
+    assert.equal(again.code, 2);
+    oneSentence(again.err, /outputs\/cut holds a run that was stopped before it finished; pass --overwrite to replace it/);
   } finally {
     remove();
   }

@@ -51,7 +51,7 @@ test('--loadG starts from the averaged generator and the codes of another run', 
     for (const [name] of t.G.namedParameters()) assert.deepEqual([...t.ema.copies.get(name)!], [...ck.tensors.get(`G_ema.${name}`)!.data], name);
     assert.deepEqual([...t.prior.codes!], [...ck.tensors.get('prior.codes')!.data]);
     // A loadG run with another prior size is refused with a sentence naming the setting.
-    await assert.rejects(runTraining(tinyConfig(root, data, { trainName: 'c', zPrior: 'const=5', loadG: file }), quiet), /zPrior/);
+    await assert.rejects(runTraining(tinyConfig(root, data, { trainName: 'c', zPrior: 'const=5', loadG: file }), quiet), /was made with --z_prior const=6, this run has --z_prior const=5; pass the same settings to load its generator \(--loadG\)/);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -117,6 +117,36 @@ test('bad requests fail with one sentence before any run folder exists', async (
   }
 });
 
+test('--resume_last_ckpt refuses flags that differ from the run\'s args.txt, naming each; a longer --n_iterations continues it', async () => {
+  const { root, data } = await tinyWorkspace();
+  try {
+    const first = await runTraining(tinyConfig(root, data, { trainName: 'r', nIterations: 3, logFreq: 3, fullBatchMetrics: [] }), quiet);
+    const before = readFileSync(join(first.folder, 'args.txt'), 'utf8');
+    // Both of these used to resume silently, with args.txt still recording the old values.
+    await assert.rejects(runTraining(tinyConfig(root, data, { trainName: 'r', nIterations: 5, logFreq: 3, fullBatchMetrics: [], lrD: 0.01, seed: 3, resumeLastCkpt: true }), quiet),
+      (e: unknown) => e instanceof UserError && /^--resume_last_ckpt: .*args\.txt records the run with other flags \(--lrD 0\.001 there, 0\.01 now; --seed 0 there, 3 now\); resume with the run's flags/.test(e.message));
+    await assert.rejects(runTraining(tinyConfig(root, data, { trainName: 'r', nIterations: 5, logFreq: 3, fullBatchMetrics: ['MiniBatchLoss-dist=swd'], resumeLastCkpt: true }), quiet),
+      /--full_batch_metrics none there, MiniBatchLoss-dist=swd now/);
+    assert.equal(readFileSync(join(first.folder, 'args.txt'), 'utf8'), before);
+    const resumed = await runTraining(tinyConfig(root, data, { trainName: 'r', nIterations: 5, logFreq: 3, fullBatchMetrics: [], resumeLastCkpt: true }), quiet);
+    assert.equal(readCheckpoint<{ iteration: number }>(join(resumed.folder, 'models', 'last.safetensors')).meta.iteration, 5);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('an --outputs_dir where no folder can be made (under /proc) is one sentence, and nothing is written', { skip: !existsSync('/proc/self') }, async () => {
+  const { root, data } = await tinyWorkspace();
+  try {
+    // Node 20's recursive mkdir spins forever on such a path: the run hung at 100% CPU.
+    await assert.rejects(runTraining(tinyConfig(root, data, { outputsDir: '/proc/discrete-gans-test/outputs' }), quiet),
+      (e: unknown) => e instanceof UserError && e.message === '--outputs_dir: cannot create folders in /proc (ENOENT); give a folder this user can write to');
+    assert.ok(!readdirSync(root).some((f) => f.startsWith('.write-check-')));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('--save_every keeps one checkpoint per evaluation beside last', async () => {
   const { root, data } = await tinyWorkspace();
   try {
