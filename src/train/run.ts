@@ -53,18 +53,23 @@ export interface RunSummary {
 
 /** Refuse an unknown architecture name, key or value, or one that cannot work at this image
  *  size and channel count, before any data are decoded. */
-function checkArch(kind: 'generator' | 'discriminator', flag: string, text: string, c: TrainConfig): void {
-  const known = kind === 'generator' ? generatorNames() : discriminatorNames();
-  const name = parseSpec(text).name;
-  if (!known.includes(name)) throw new UserError(`${flag} ${text}: unknown ${kind} architecture "${name}" (available: ${known.join(', ')})`);
-  const ctx = { zDim: c.zDim, channels: c.grayScale ? 1 : 3, imSize: c.imSize };
+/** fn(), with a spec or user error it throws prefixed by `flag` unless its message already
+ *  starts with a flag (FastGAN's size checks name two). */
+function naming<T>(flag: string, fn: () => T): T {
   try {
-    if (kind === 'generator') checkGenerator(text, ctx); else checkDiscriminator(text, ctx);
+    return fn();
   } catch (e) {
-    // Name the flag, unless the message already starts with one (FastGAN's size checks do).
     if (e instanceof SpecError || (e instanceof UserError && !e.message.startsWith('--'))) throw new UserError(`${flag}: ${e.message}`);
     throw e;
   }
+}
+
+function checkArch(kind: 'generator' | 'discriminator', flag: string, text: string, c: TrainConfig): void {
+  const known = kind === 'generator' ? generatorNames() : discriminatorNames();
+  const name = naming(flag, () => parseSpec(text).name);
+  if (!known.includes(name)) throw new UserError(`${flag} ${text}: unknown ${kind} architecture "${name}" (available: ${known.join(', ')})`);
+  const ctx = { zDim: c.zDim, channels: c.grayScale ? 1 : 3, imSize: c.imSize };
+  naming(flag, () => { if (kind === 'generator') checkGenerator(text, ctx); else checkDiscriminator(text, ctx); });
 }
 
 /** A patch metric or loss whose patches cannot fit the --im_size images is refused now, not at
@@ -107,8 +112,8 @@ export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Pr
   const log = hooks.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const c = config;
   validateConfig(c);
-  parsePrior(c.zPrior); // a bad --z_prior fails before the data are decoded
-  const loss = buildLoss(c.lossFunction);
+  naming('--z_prior', () => parsePrior(c.zPrior)); // a bad --z_prior fails before the data are decoded
+  const loss = naming('--loss_function', () => buildLoss(c.lossFunction));
   checkArch('generator', '--gen_arch', c.genArch, c);
   if (loss.needsCritic && c.dStepEvery > 0) checkArch('discriminator', '--disc_arch', c.discArch, c);
   if (!loss.needsCritic && c.gpWeight > 0) throw new UserError(`--gp_weight penalises a critic, but ${c.lossFunction} trains the generator directly without one`);

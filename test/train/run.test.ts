@@ -103,6 +103,9 @@ test('bad requests fail with one sentence before any run folder exists', async (
       [{ dataPath: join(root, 'missing') }, /missing/],
       [{ resumeLastCkpt: true }, /no checkpoint/],
       [{ zPrior: 'const=0' }, /--z_prior/],
+      // Spec syntax errors name their flag too (they quoted only the string).
+      [{ discArch: 'FC-nf=-3' }, /^--disc_arch: "FC-nf=-3": the piece "nf=" is not of the form key=value/],
+      [{ lossFunction: 'WGANLoss-x' }, /^--loss_function: "WGANLoss-x": the piece "x" is not of the form key=value$/],
     ];
     for (const [over, re] of bad) {
       await assert.rejects(runTraining(tinyConfig(root, data, over), quiet), (e: unknown) => {
