@@ -16,7 +16,7 @@ interface Flags {
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('train a discrete WGAN-GP (64 fixed codes) on the squares dataset, made in a temporary folder, and show where the results are')
+    .description('train a discrete WGAN-GP (64 fixed codes) on the squares dataset (written to <outputs_dir>/demo/), and show where the results are')
     .option('--n_iterations <n>', 'iterations to run', positiveInt('--n_iterations'), 2000)
     .option('--seed <n>', 'seed of every random draw', integer('--seed'), 0)
     .option('--outputs_dir <dir>', 'root of the outputs (the run goes to <dir>/demo/…)', 'outputs')

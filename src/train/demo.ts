@@ -1,6 +1,7 @@
 /**
  * `discrete-gans demo`: the product's main job on an embedded default. It writes the squares
- * dataset (SPEC §2.1, at 32×32 with 5×5 squares: 625 images) to a temporary folder, trains a
+ * dataset (SPEC §2.1, at 32×32 with 5×5 squares: 625 images) beside the run
+ * (`<outputs_dir>/demo/black_S-5_O-1_S-1_32`, reused by later demos), trains a
  * discrete WGAN-GP on it (64 fixed codes, FC generator, FC critic of width 256, the Figure 5
  * recipe otherwise: lrD 1e-3, 5 critic steps per generator step, λ = 10; lrG 1e-3 so that the
  * squares appear within the time), and reports where the images, plots and metrics are and
@@ -8,10 +9,10 @@
  *
  * Owns: the demo's settings and its closing summary. Knows nothing of flag syntax.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSquares } from '../data/squares.js';
+import { checkFolderWritable } from '../util/folders.js';
 import { TRAIN_DEFAULTS, type TrainConfig } from './config.js';
 import { runTraining, type RunSummary } from './run.js';
 
@@ -57,20 +58,26 @@ export interface DemoResult {
   lastW1: number;
 }
 
+/** The demo's squares: 625 images, 32×32, 5×5 squares at every corner. */
+const DEMO_SQUARES = { imSize: 32, squareSize: 5, offset: 1, stride: 1 };
+const DEMO_COUNT = 625;
+
 export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
   const log = o.log ?? ((l: string) => process.stderr.write(l + '\n'));
-  const tmp = mkdtempSync(join(tmpdir(), 'discrete-gans-demo-'));
-  try {
-    const data = join(tmp, 'black_S-5_O-1_S-1_32');
-    const count = await writeSquares(data, { imSize: 32, squareSize: 5, offset: 1, stride: 1 });
-    log(`demo: ${count} squares images (32×32) in a temporary folder, removed at the end (${data}); training a discrete WGAN-GP with 64 fixed codes`);
-    const summary = await runTraining(demoConfig(data, o), { log, tty: o.tty });
-    const key = `${DEMO_W1}_fixed_noise_gen_to_train`;
-    const w1s = summary.evaluations.map((e) => e.values[key]);
-    return { summary, firstW1: w1s[0], lastW1: w1s[w1s.length - 1] };
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  const config = demoConfig(join(o.outputsDir ?? 'outputs', 'demo', 'black_S-5_O-1_S-1_32'), o);
+  // The data stay beside the run (about 0.2 MB), so its args.txt names a folder that exists and
+  // the run can be extended with `train … --resume_last_ckpt`; a later demo reuses them.
+  const data = config.dataPath;
+  checkFolderWritable(data, '--outputs_dir');
+  const pngs = existsSync(data) ? readdirSync(data).filter((f) => f.endsWith('.png')).length : 0;
+  if (pngs !== DEMO_COUNT) await writeSquares(data, DEMO_SQUARES, true);
+  const run = join(config.outputsDir, config.projectName, config.trainName!);
+  if (existsSync(join(run, 'models'))) log(`demo: replacing the earlier demo run in ${run}`);
+  log(`demo: ${DEMO_COUNT} squares images (32×32) in ${data}; training a discrete WGAN-GP with 64 fixed codes`);
+  const summary = await runTraining(config, { log, tty: o.tty });
+  const key = `${DEMO_W1}_fixed_noise_gen_to_train`;
+  const w1s = summary.evaluations.map((e) => e.values[key]);
+  return { summary, firstW1: w1s[0], lastW1: w1s[w1s.length - 1] };
 }
 
 /** The closing lines the command prints. */

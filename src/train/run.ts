@@ -102,7 +102,9 @@ const FLAG_NAMES: Record<string, string> = { lrG: 'lrG', lrD: 'lrD', loadG: 'loa
 export function flagNamed(c: TrainConfig): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(c)) {
-    if (k === 'recordedArgs' || v === undefined) continue;
+    // plotEvery has no flag; gridScaling is the --plain_images switch.
+    if (k === 'recordedArgs' || k === 'plotEvery' || v === undefined) continue;
+    if (k === 'gridScaling') { if (v === 'plain') out.plain_images = true; continue; }
     out[FLAG_NAMES[k] ?? k.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`)] = v;
   }
   return out;
