@@ -148,6 +148,8 @@ export class DatasetBuilder {
   private readonly outChannels: number;
   /** Images that were not square after resizing (center-cropped). */
   squareCropped = 0;
+  /** Images smaller than --center_crop on a side (padded with black, as torchvision does). */
+  cropPadded = 0;
   /** Set when the store had to be quantized. */
   quantizedBecause = '';
 
@@ -161,6 +163,7 @@ export class DatasetBuilder {
     const [ch, cw] = croppedShape(img.height, img.width, this.opts);
     const [rh, rw] = resizedShape(ch, cw, this.opts.imSize);
     if (rh !== rw) this.squareCropped++;
+    if (this.opts.centerCrop !== undefined && (img.height < this.opts.centerCrop || img.width < this.opts.centerCrop)) this.cropPadded++;
     if (this.kind === 'bytes' && this.height === 0) {
       const exact = ch === this.opts.imSize && cw === this.opts.imSize;
       // Keep source bytes when they are final, or smaller than the floats they become.

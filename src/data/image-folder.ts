@@ -165,6 +165,9 @@ async function decodeAll(
   if (builder.squareCropped > 0) {
     notes.push(`${builder.squareCropped} image${builder.squareCropped === 1 ? ' was' : 's were'} not square after resizing and ${builder.squareCropped === 1 ? 'was' : 'were'} center-cropped to ${transform.imSize}x${transform.imSize}`);
   }
+  if (builder.cropPadded > 0) {
+    notes.push(`${builder.cropPadded} image${builder.cropPadded === 1 ? ' is' : 's are'} smaller than --center_crop ${transform.centerCrop} on a side and ${builder.cropPadded === 1 ? 'was' : 'were'} padded with black to ${transform.centerCrop}x${transform.centerCrop} (as torchvision's CenterCrop does)`);
+  }
   if (builder.quantizedBecause) notes.push(`${builder.quantizedBecause}, so it is kept as 8-bit values (error at most 1/510)`);
   for (const note of notes) log(note);
   const dataset = builder.finish(names);

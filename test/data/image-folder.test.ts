@@ -246,6 +246,10 @@ test('upscaling keeps the source bytes and resizes in batch(), equal to the per-
       assert.deepEqual(logs.filter((l) => /not square/.test(l)), ['1 image was not square after resizing and was center-cropped to 9x9'], `pass ${pass}`);
       assert.ok(readdirSync(join(cache.path, 'datasets')).some((f) => f.endsWith('.bin')), 'the first pass wrote the cache');
     }
+    // A --center_crop larger than an image pads it (torchvision): a notice counts them. Every
+    // image here is smaller than 7 on some side (the 5×5 ones, and i.png with its 6 rows).
+    const { logs } = await load({ dataPath: dir.path, imSize: 9, centerCrop: 7, grayScale: false, concurrency: 1 });
+    assert.deepEqual(logs.filter((l) => /--center_crop/.test(l)), [`${sources.length} images are smaller than --center_crop 7 on a side and were padded with black to 7x7 (as torchvision's CenterCrop does)`]);
   } finally {
     dir.remove();
     cache.remove();
