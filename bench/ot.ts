@@ -63,7 +63,7 @@ export async function run(args: string[]): Promise<void> {
     if (made === null) { console.log('ot: could not write the inputs (needs /usr/bin/python3 with numpy)'); return; }
     const f = (name: string): string => join(dir, `${name}.npy`);
     console.log(`ot: POT ${hasPot ? 'available' : 'not importable: POT columns skipped'}`);
-    console.log('ot: exact W1; ours is the whole `metrics` process. POT in-process: ot.dist + ot.emd2 on arrays already loaded; POT whole: its whole process (start-up, import, np.load too)');
+    console.log(`ot: exact W1; ours is the whole \`metrics\` process. POT in-process: ot.dist + ot.emd2 on arrays already loaded; POT whole: its whole process (start-up, import, np.load too)${quick ? '' : '; medians of 3 alternated runs'}`);
     console.log('ot: case                           ours s   POT in-process s  ratio   POT whole s  ratio   |W1 ours − POT|/POT');
     const fmnist = made.fmnist === true ? 'FMNIST' : 'mixture';
     const cases: Array<[string, string, string]> = [
@@ -73,10 +73,18 @@ export async function run(args: string[]): Promise<void> {
       ['2000 vs 2000, d=64', 'a2000', 'b2000'],
     ];
     const potInProcess = new Map<string, number>();
+    // Each side three times, alternated, and the medians (one run with --quick): single runs
+    // on this shared machine vary by ±30 %.
+    const repeats = quick ? 1 : 3;
     for (const [label, a, b] of cases) {
-      const o = ours(f(a), f(b));
-      const p = hasPot ? python(['w1', f(a), f(b), '100000000']) : null;
-      const ps = p ? (p.seconds as number) : NaN, pw = p ? (p.wall as number) : NaN;
+      const os: Array<{ seconds: number; value: number }> = [], pots: Array<Record<string, unknown> | null> = [];
+      for (let r = 0; r < repeats; r++) {
+        os.push(ours(f(a), f(b)));
+        pots.push(hasPot ? python(['w1', f(a), f(b), '100000000']) : null);
+      }
+      const o = { seconds: median(os.map((x) => x.seconds)), value: os[0].value };
+      const p = pots.every((x) => x !== null) && hasPot ? pots[0] : null;
+      const ps = p ? median(pots.map((x) => x!.seconds as number)) : NaN, pw = p ? median(pots.map((x) => x!.wall as number)) : NaN;
       if (p) potInProcess.set(a, ps);
       const rel = p ? Math.abs(o.value - (p.cost as number)) / (p.cost as number) : NaN;
       const col = (v: number, w: number): string => (p ? fmt(v).padStart(w) : 'skipped'.padStart(w));
