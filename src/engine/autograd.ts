@@ -80,6 +80,9 @@ export interface GradOptions {
   gradOutputs?: readonly (Tensor | null)[];
   /** Record the backward computation so the results can be differentiated again. */
   createGraph?: boolean;
+  /** Give inputs the outputs do not depend on a zero gradient instead of throwing (PyTorch's
+   *  allow_unused, which returns None there). */
+  allowUnused?: boolean;
 }
 
 /** Sweep from outputs; returns the accumulated gradients of the tensors in `wanted`
@@ -124,19 +127,38 @@ function sweep(outputs: readonly Tensor[], wanted: ReadonlySet<Tensor> | null, o
 }
 
 /**
- * Gradients of `outputs` with respect to `inputs` (like torch.autograd.grad). Inputs that the
- * outputs do not depend on get a zero gradient. With `createGraph` the results carry a graph
+ * Gradients of `outputs` with respect to `inputs` (like torch.autograd.grad). Every input must
+ * require a gradient; one the outputs do not depend on is an error unless `allowUnused` (then
+ * its gradient is zero). With `createGraph` the results carry a graph
  * (and so can be differentiated again); otherwise they are constants.
  */
+/** A Tensor, by shape (tensor.ts imports this module, so no instanceof here). */
+function isTensor(v: unknown): v is Tensor {
+  return typeof v === 'object' && v !== null && Array.isArray((v as Tensor).shape) && typeof (v as Tensor).requiresGrad === 'boolean';
+}
+
 export function grad(outputs: Tensor | readonly Tensor[], inputs: readonly Tensor[], opts: GradOptions = {}): Tensor[] {
   const outs = Array.isArray(outputs) ? (outputs as readonly Tensor[]) : [outputs as Tensor];
+  if (!outs.every(isTensor)) throw new TypeError('grad: outputs must be a Tensor or an array of Tensors');
+  if (!Array.isArray(inputs) || !inputs.every(isTensor)) throw new TypeError('grad: inputs must be an array of Tensors');
+  inputs.forEach((x, i) => {
+    // As PyTorch: a gradient with respect to a constant is a mistake (a forgotten requireGrad()),
+    // not a zero.
+    if (!x.requiresGrad) throw new Error(`grad: inputs[${i}] does not require a gradient (call .requireGrad() on it, or on the leaf it is computed from, before computing the outputs)`);
+  });
   const wanted = new Set(inputs);
   const grads = withGrad(opts.createGraph === true, () => sweep(outs, wanted, opts));
-  return inputs.map((x) => grads.get(x) ?? zerosLike(x));
+  return inputs.map((x, i) => {
+    const g = grads.get(x);
+    if (g !== undefined) return g;
+    if (opts.allowUnused !== true) throw new Error(`grad: inputs[${i}] was not used to compute the outputs (pass allowUnused: true for a zero gradient)`);
+    return zerosLike(x);
+  });
 }
 
 /** `tensor.backward()`: accumulate into `.grad` of every leaf requiring a gradient. */
 export function backwardFrom(out: Tensor, gradOutput?: Tensor): void {
+  if (!out.requiresGrad) throw new Error('backward: this tensor does not require a gradient (nothing it is computed from requires one)');
   noGrad(() => {
     const grads = sweep([out], null, { gradOutputs: gradOutput ? [gradOutput] : undefined });
     for (const [t, g] of grads) {

@@ -27,6 +27,8 @@ export { Tensor, tensor, zeros, ones, full, scalar, fromFunction, randn, rand, c
 export type { Shape, DType, FloatArray } from './tensor.js';
 export { grad, noGrad, isGradEnabled, record } from './autograd.js';
 export type { GradOptions, GradNode, BackwardRule } from './autograd.js';
+export { gradcheck, gradgradcheck } from './gradcheck.js';
+export type { GradcheckOptions, GradcheckResult } from './gradcheck.js';
 export { zerosLike, onesLike, fullLike } from './ops/create.js';
 export {
   add, sub, mul, div, neg, pow, square, sqrt, exp, log, tanh, sigmoid, softplus, abs, relu, leakyRelu,

@@ -95,6 +95,7 @@ export class Tensor {
 /** A zero tensor. */
 export function zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
   checkShape(shape);
+  if (dtype !== 'float32' && dtype !== 'float64') throw new TypeError(`tensor: dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
   return new Tensor(getKernels().alloc(dtype, sizeOf(shape)), shape, dtype);
 }
 

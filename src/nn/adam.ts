@@ -29,9 +29,14 @@ export class Adam {
   private v: FloatArray[];
 
   constructor(params: readonly Tensor[], opts: AdamOptions) {
+    // PyTorch's checks: a NaN or missing rate turned every parameter into NaN at the first step.
+    if (!(Number.isFinite(opts?.lr) && opts.lr >= 0)) throw new RangeError(`Adam: lr must be a finite number ≥ 0, got ${opts?.lr}`);
+    const betas = opts.betas ?? [0.5, 0.9];
+    betas.forEach((b, i) => { if (!(b >= 0 && b < 1)) throw new RangeError(`Adam: betas[${i}] must be in [0, 1), got ${b}`); });
+    if (opts.eps !== undefined && !(Number.isFinite(opts.eps) && opts.eps >= 0)) throw new RangeError(`Adam: eps must be a finite number ≥ 0, got ${opts.eps}`);
     this.params = [...params];
     this.lr = opts.lr;
-    this.betas = opts.betas ?? [0.5, 0.9];
+    this.betas = betas;
     this.eps = opts.eps ?? 1e-8;
     const k = getKernels();
     this.steps = this.params.map(() => 0);

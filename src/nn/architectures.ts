@@ -45,23 +45,36 @@ function lookup(kind: string, table: Map<string, Entry>, text: string): { spec: 
 /** A generator from its string, e.g. `FC-nf=128-depth=2`. */
 export function buildGenerator(text: string, ctx: ArchContext): Module {
   const { spec, entry } = lookup('generator', generators, text);
+  checkContext(ctx);
   return entry.build(spec, ctx);
 }
 
 /** A discriminator from its string, e.g. `FC-nf=1024`, `CNN-GAP=False-depth=4-k=5`. */
 export function buildDiscriminator(text: string, ctx: ArchContext): Module {
   const { spec, entry } = lookup('discriminator', discriminators, text);
+  checkContext(ctx);
   return entry.build(spec, ctx);
 }
 
 /** Throws the error buildGenerator(text, ctx) would throw, without building anything. */
 export function checkGenerator(text: string, ctx: Omit<ArchContext, 'rng'>): void {
   const { spec, entry } = lookup('generator', generators, text);
+  checkContext(ctx);
   entry.check(spec, ctx);
 }
 
 /** Throws the error buildDiscriminator(text, ctx) would throw, without building anything. */
 export function checkDiscriminator(text: string, ctx: Omit<ArchContext, 'rng'>): void {
   const { spec, entry } = lookup('discriminator', discriminators, text);
+  checkContext(ctx);
   entry.check(spec, ctx);
+}
+
+/** zDim, channels and imSize positive integers (a zero zDim built a generator of NaN, a
+ *  negative imSize failed only at the first forward pass). */
+function checkContext(ctx: Partial<Omit<ArchContext, 'rng'>>): void {
+  for (const key of ['zDim', 'channels', 'imSize'] as const) {
+    const v = ctx?.[key];
+    if (!(Number.isInteger(v) && (v as number) >= 1)) throw new RangeError(`architecture: ${key} must be a positive integer, got ${v}`);
+  }
 }

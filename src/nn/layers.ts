@@ -16,6 +16,8 @@ export interface LayerOptions {
 
 /** A tensor of uniform draws in ±bound (PyTorch's default init). */
 export function uniformInit(shape: number[], bound: number, rng: Rng, dtype: DType = 'float32'): Tensor {
+  if (!shape.every((s) => Number.isInteger(s) && s >= 1)) throw new RangeError(`layer: every size (features, channels, kernel) must be a positive integer, got a weight of shape [${shape.join(', ')}]`);
+  if (typeof rng?.uniform !== 'function') throw new TypeError('layer: options.rng (an Rng) is required to initialise the weights');
   return E.fromFunction(shape, () => (2 * rng.uniform() - 1) * bound, dtype);
 }
 

@@ -110,6 +110,8 @@ export async function encodePng(image: RgbImage): Promise<Buffer> {
 
 /** Write `batch` as a grid PNG at `path` (the caller makes the folder). */
 export async function saveImageGrid(path: string, batch: Float32Array, shape: readonly [number, number, number, number], options: GridOptions = {}): Promise<void> {
-  const { writeFile } = await import('node:fs/promises');
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { dirname } = await import('node:path');
+  await mkdir(dirname(path), { recursive: true }); // as writePlots: the folder is made if missing
   await writeFile(path, await encodePng(makeGrid(batch, shape, options)));
 }

@@ -95,14 +95,20 @@ export function chartSpec(series: Series, windowWidth = 100): TopLevelSpec {
     } as TopLevelSpec;
   }
   const stats = windowStats(series.points, windowWidth);
+  const raw = {
+    data: { values: thin(series.points, MAX_RAW_POINTS) },
+    // Points too when there are few (a single value draws no line).
+    mark: { type: 'line', color: stats.length < 2 ? '#1f77b4' : '#9ecae1', strokeWidth: stats.length < 2 ? 2 : 1, point: series.points.length <= 20 },
+    encoding: { x, y: { field: 'value', type: 'quantitative', title: series.key, scale: { zero: false } } },
+  };
+  // A run shorter than two windows has no trend to average: its values alone (a lone window
+  // mean was drawn as a dot at the window's centre, past the data of a 20-iteration run).
+  if (stats.length < 2) return { ...base, layer: [raw] } as TopLevelSpec;
   return {
     ...base,
+    title: { ...base.title, subtitle: `light: logged values; dark: mean per ${windowWidth} iterations, band ±std/2`, subtitleFontSize: 10 },
     layer: [
-      {
-        data: { values: thin(series.points, MAX_RAW_POINTS) },
-        mark: { type: 'line', color: '#9ecae1', strokeWidth: 1 },
-        encoding: { x, y: { field: 'value', type: 'quantitative', title: series.key, scale: { zero: false } } },
-      },
+      raw,
       {
         data: { values: stats },
         mark: { type: 'area', color: '#1f77b4', opacity: 0.25 },
@@ -110,7 +116,7 @@ export function chartSpec(series: Series, windowWidth = 100): TopLevelSpec {
       },
       {
         data: { values: stats },
-        mark: { type: 'line', color: '#1f77b4', strokeWidth: 2, point: stats.length === 1 },
+        mark: { type: 'line', color: '#1f77b4', strokeWidth: 2 },
         encoding: { x, y: { field: 'mean', type: 'quantitative' } },
       },
     ],

@@ -112,7 +112,7 @@ export class Trainer {
         if (out.scalars.W1 !== undefined) scalars['normalized W1'] = out.scalars.W1 / gp.gradientNorm;
       }
       const params = D.parameters();
-      this.optD.step(grad([total], params));
+      this.optD.step(grad([total], params, { allowUnused: true }));
       if (c.weightClipping !== undefined) clipParameters(D.namedParameters(), c.weightClipping);
     }
     if (isGeneratorStep(it, this.schedule)) {
@@ -120,7 +120,7 @@ export class Trainer {
       const fake = this.G.forward(z);
       const out = this.loss.generatorLoss({ scoresFake: this.D ? this.D.forward(fake) : undefined, real, fake, rng: this.rng });
       Object.assign(scalars, out.scalars);
-      this.optG.step(grad([out.loss], this.G.parameters()));
+      this.optG.step(grad([out.loss], this.G.parameters(), { allowUnused: true }));
     }
     this.ema.update();
     this.completed++;

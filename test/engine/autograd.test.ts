@@ -29,11 +29,17 @@ test('gradOutputs weight a non-scalar output; a missing one is an error', () => 
   assert.throws(() => E.grad(y, [x]), /gradOutputs/);
 });
 
-test('an input the output does not depend on gets a zero gradient', () => {
+test('an input the output does not depend on is an error, or a zero gradient with allowUnused; constants are refused', () => {
   const x = f64([1]).requireGrad(), z = f64([5, 6]).requireGrad();
-  const [gx, gz] = E.grad(E.sum(E.mul(x, 4)), [x, z]);
+  assert.throws(() => E.grad(E.sum(E.mul(x, 4)), [x, z]), /^Error: grad: inputs\[1\] was not used to compute the outputs \(pass allowUnused: true for a zero gradient\)$/);
+  const [gx, gz] = E.grad(E.sum(E.mul(x, 4)), [x, z], { allowUnused: true });
   assert.deepEqual(Array.from(gx.data), [4]);
   assert.deepEqual(Array.from(gz.data), [0, 0]);
+  // A forgotten requireGrad() (the gradient penalty's interpolates) used to give zeros silently.
+  const c = f64([1, 2]);
+  assert.throws(() => E.grad(E.sum(E.mul(c, 3)), [c]), /^Error: grad: inputs\[0\] does not require a gradient/);
+  assert.throws(() => E.sum(E.mul(c, 3)).backward(), /^Error: backward: this tensor does not require a gradient/);
+  assert.throws(() => E.grad(5 as unknown as E.Tensor, [x]), /^TypeError: grad: outputs must be a Tensor/);
 });
 
 test('backward() accumulates into .grad of leaves; noGrad records nothing', () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MetricsLog, ScalarWindow, type MetricsRecord } from '../../src/report/metrics-log.js';
-import { seriesOf, windowStats, plotFileName, writePlots } from '../../src/report/plots.js';
+import { chartSpec, seriesOf, windowStats, plotFileName, writePlots } from '../../src/report/plots.js';
 
 test('metrics.jsonl: one JSON object per line, iteration and time first, truncation for resume', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dg-log-'));
@@ -50,6 +50,18 @@ test('plot series: windows of 100 iterations with a std/2 band', () => {
   // window [1,100]: values 1, 3 → mean 2, std 1 → band ±0.5; window [101,200]: 10, std 0.
   assert.deepEqual(st, [{ iteration: 50, mean: 2, lo: 1.5, hi: 2.5 }, { iteration: 150, mean: 10, lo: 10, hi: 10 }]);
   assert.equal(plotFileName('normalized W1'), 'normalized_W1.png');
+});
+
+test('chart of a training key: runs shorter than two windows draw their values alone, longer ones add the window means with a legend', () => {
+  type Layered = { layer: Array<{ mark: { point?: boolean } }>; title: { subtitle?: string } };
+  const short = chartSpec({ key: 'Dloss', points: [{ iteration: 10, value: 1 }, { iteration: 20, value: 2 }] }) as unknown as Layered;
+  assert.equal(short.layer.length, 1, 'no lone window-mean dot beyond the data');
+  assert.equal(short.layer[0].mark.point, true);
+  assert.equal(short.title.subtitle, undefined);
+  const points = Array.from({ length: 30 }, (_, i) => ({ iteration: 10 * (i + 1), value: Math.sin(i) }));
+  const long = chartSpec({ key: 'Dloss', points }) as unknown as Layered;
+  assert.equal(long.layer.length, 3);
+  assert.equal(long.title.subtitle, 'light: logged values; dark: mean per 100 iterations, band ±std/2');
 });
 
 test('writePlots renders one PNG per key', async () => {

@@ -30,6 +30,10 @@ function pair(v: number | readonly [number, number] | undefined, dflt: number): 
 
 function geom(o: Conv2dOptions): Geom {
   const [sh, sw] = pair(o.stride, 1), [ph, pw] = pair(o.padding, 0);
+  // As PyTorch: a stride of 0 or NaN reached the memory allocator, 1.5 gave odd shapes.
+  for (const [name, v, min] of [['stride', sh, 1], ['stride', sw, 1], ['padding', ph, 0], ['padding', pw, 0]] as const) {
+    if (!(Number.isInteger(v) && v >= min)) throw new RangeError(`conv: ${name} must be ${min === 1 ? 'a positive' : 'a non-negative'} integer, got ${v}`);
+  }
   return { sh, sw, ph, pw };
 }
 
@@ -248,6 +252,9 @@ export function convTranspose2d(x: Tensor, w: Tensor, b?: Tensor | null, opts: C
   checkConv('convTranspose2d', x, w, w.shape[0]);
   const geo = geom(opts);
   const [oph, opw] = pair(opts.outputPadding, 0);
+  if (!(Number.isInteger(oph) && oph >= 0 && oph < geo.sh && Number.isInteger(opw) && opw >= 0 && opw < geo.sw)) {
+    throw new RangeError(`convTranspose2d: outputPadding must be a non-negative integer smaller than the stride, got ${oph},${opw} with stride ${geo.sh},${geo.sw}`);
+  }
   const h = (x.shape[2] - 1) * geo.sh - 2 * geo.ph + w.shape[2] + oph;
   const wd = (x.shape[3] - 1) * geo.sw - 2 * geo.pw + w.shape[3] + opw;
   if (h <= 0 || wd <= 0) throw new Error(`convTranspose2d: input ${shapeStr(x.shape)} with weight ${shapeStr(w.shape)} gives no output`);

@@ -147,6 +147,7 @@ export function abs(x: Tensor): Tensor { return unaryOp('abs', 'abs', x, 0, (g) 
 
 /** x > 0 ? x : slope·x. The backward multiplies by a constant mask (no second-order cost). */
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
+  if (!Number.isFinite(slope)) throw new RangeError(`leakyRelu: the slope must be a finite number, got ${slope}`);
   return unaryOp('leakyRelu', 'leakyRelu', x, slope, (g) => mul(g, unaryRaw('leakyMask', x, slope)));
 }
 

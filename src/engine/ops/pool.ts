@@ -15,6 +15,7 @@ function check4(op: string, x: Tensor): void {
 /** Average pooling with a k×k kernel and stride k (H and W divisible by k). */
 export function avgPool2d(x: Tensor, k: number): Tensor {
   check4('avgPool2d', x);
+  if (!(Number.isInteger(k) && k >= 1)) throw new RangeError(`avgPool2d: kernel must be a positive integer, got ${k}`);
   const [n, c, h, w] = x.shape;
   if (h % k !== 0 || w % k !== 0) throw new Error(`avgPool2d: kernel ${k} does not divide ${shapeStr(x.shape)}`);
   return reshape(mean(reshape(x, [n, c, h / k, k, w / k, k]), [3, 5]), [n, c, h / k, w / k]);
@@ -31,6 +32,7 @@ export function adaptiveAvgPool2d(x: Tensor, size: number): Tensor {
 /** Nearest-neighbour upsampling by an integer factor (default 2). */
 export function upsampleNearest2d(x: Tensor, factor = 2): Tensor {
   check4('upsampleNearest2d', x);
+  if (!(Number.isInteger(factor) && factor >= 1)) throw new RangeError(`upsampleNearest2d: factor must be a positive integer, got ${factor}`);
   const [n, c, h, w] = x.shape;
   const e = expand(reshape(x, [n, c, h, 1, w, 1]), [n, c, h, factor, w, factor]);
   return reshape(e, [n, c, h * factor, w * factor]);
