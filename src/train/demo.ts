@@ -87,7 +87,6 @@ export function demoReport(r: DemoResult): string {
   const steps = s.evaluations.map((e) => `${e.iteration}: ${e.values[`${DEMO_W1}_fixed_noise_gen_to_train`].toFixed(3)}`).join(', ');
   return [
     `full-batch W1 (64 generated images vs the 625 squares) moved from ${r.firstW1.toFixed(3)} to ${r.lastW1.toFixed(3)} (×${(r.lastW1 / r.firstW1).toFixed(2)}); by iteration: ${steps}`,
-    `training took ${s.trainingSeconds.toFixed(1)} s (${s.secondsPerIteration.toFixed(3)} s/iteration), evaluations ${s.evaluationSeconds.toFixed(1)} s`,
     `images:  ${path('images')}  (one grid per evaluation, <iteration>.png; the data in debug_fixed_reals.png)`,
     `plots:   ${path('plots')}`,
     `metrics: ${path('metrics.jsonl')}`,

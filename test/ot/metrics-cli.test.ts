@@ -149,3 +149,19 @@ test('a folder whose first image (the one that sets the size) cannot be decoded:
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('float64 values too large for squared distances: one sentence naming the file, exit 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dg-huge-'));
+  try {
+    writeFileSync(join(dir, 'huge.npy'), npy([[0, 1], [1e200, 0]]));
+    writeFileSync(join(dir, 'b.npy'), npy([[0, 0], [1, 1]]));
+    const r = spawnSync(process.execPath, [bin, 'metrics', join(dir, 'huge.npy'), join(dir, 'b.npy'), '--metrics', 'MiniBatchLoss-dist=w1'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stdout, '');
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.ok(lines[0].startsWith(`discrete-gans: MiniBatchLoss-dist=w1: w1: ${join(dir, 'huge.npy')} holds 1e+200 (at index 2), too large for squared distances in float64`), lines[0]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

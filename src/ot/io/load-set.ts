@@ -128,7 +128,8 @@ export function evaluateMetrics(names: readonly string[], a: NpyPoints, b: NpyPo
     try {
       return m.evaluate(a.data, b.data, { n: a.n, m: b.n, c, h, w }, new Rng(seed), warn);
     } catch (e) {
-      if (e instanceof RangeError) throw new UserError(`${m.text}: ${e.message}`);
+      // The distances call the sets x and y: name the files (or folders) instead.
+      if (e instanceof RangeError) throw new UserError(`${m.text}: ${e.message.replace(/: x holds /, `: ${labels[0]} holds `).replace(/: y holds /, `: ${labels[1]} holds `)}`);
       throw e;
     }
   });
