@@ -40,7 +40,7 @@ export async function writeFolderAtomically(
   await mkdir(tmp);
   // Interrupted by a signal (Ctrl-C, timeout), the partial folder is removed before exiting;
   // killed outright, it stays behind hidden and named `.partial` (never taken for the dataset,
-  // the target is still absent) until the next run into the same parent removes it.
+  // the target is still absent) until the next run into the same output folder removes it.
   const onSignal = (signal: NodeJS.Signals): void => {
     rmSync(tmp, { recursive: true, force: true });
     process.exit(128 + (osConstants.signals[signal] ?? 1));

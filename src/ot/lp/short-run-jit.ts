@@ -8,7 +8,8 @@
  * while the main thread runs them unoptimised. A budget of 100 makes those jobs small, so
  * optimised code arrives sooner; warm solves are as fast (85 ms either way).
  * Measured, 64 vs 10,000 Fashion-MNIST at d=4096, whole `metrics` process, 8 alternated
- * runs: 0.54 → 0.49 s. Not for long runs (training), whose hot loops are wasm anyway.
+ * runs: 0.54 → 0.49 s (and 0.50 → 0.46 s in a later set of 6). Not for long runs (training),
+ * whose hot loops are wasm anyway.
  *
  * Owns: that one flag. V8 reads it when it compiles, so setting it before the first solve is
  * enough.
