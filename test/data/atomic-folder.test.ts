@@ -26,9 +26,10 @@ test('a run stopped by SIGINT or SIGTERM removes its partial folder and exits 12
           process.stdout.write('filling\\n');
           await new Promise(() => setInterval(() => {}, 1000));
         });`], { stdio: ['ignore', 'pipe', 'inherit'] });
-      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-      assert.equal(readdirSync(dir).filter((f) => f.startsWith('.out.partial-')).length, 1);
       const exit = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      const filling = await Promise.race([new Promise<boolean>((resolve) => child.stdout.once('data', () => resolve(true))), exit.then(() => false)]);
+      assert.ok(filling, 'the child ended before filling its folder');
+      assert.equal(readdirSync(dir).filter((f) => f.startsWith('.out.partial-')).length, 1);
       child.kill(signal);
       assert.equal(await exit, code, signal);
       assert.deepEqual(readdirSync(dir), [], `${signal}: nothing left behind`);
