@@ -131,11 +131,12 @@ async function runChecked(c: OtMeansRunConfig, t0: number, log: (line: string) =
   const images = join(folder, 'images');
   mkdirSync(join(images, 'centroids'), { recursive: true });
   mkdirSync(join(folder, 'plots'), { recursive: true });
-  const args = {
-    data_path: c.dataPath, center_crop: c.centerCrop ?? null, limit_data: c.limitData ?? null, gray_scale: c.grayScale,
-    k: c.k, im_size: c.imSize, min_method: c.method, n_iters: c.iterations, project_name: c.projectName ?? null,
+  // The flags under their names, unset ones left out (as train's args.txt).
+  const args = Object.fromEntries(Object.entries({
+    data_path: c.dataPath, center_crop: c.centerCrop, limit_data: c.limitData, gray_scale: c.grayScale,
+    k: c.k, im_size: c.imSize, min_method: c.method, n_iters: c.iterations, project_name: c.projectName,
     train_name: trainName, seed: c.seed, outputs_dir: c.outputsDir, overwrite: c.overwrite,
-  };
+  }).filter(([, v]) => v !== undefined && v !== null && v !== false));
   // Labels the folder until the last output is written: a run stopped half-way (Ctrl-C) is
   // never taken for a finished one, and a rerun into it says so.
   writeWhole(join(folder, INCOMPLETE), `This OT-means run has not finished (or was stopped): its centroids/ and plots/Losses.png are missing or partial. Rerun with --overwrite to replace it.\n`);

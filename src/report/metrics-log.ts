@@ -23,6 +23,7 @@ export class MetricsLog {
 
   /** Append one line. Non-finite values are written as null (JSON has no NaN). */
   append(record: MetricsRecord): void {
+    if (!Number.isInteger(record?.iteration) || record.iteration < 0) throw new RangeError(`MetricsLog.append: a record needs a non-negative integer iteration, got ${record?.iteration}`);
     appendFileSync(this.path, JSON.stringify(record) + '\n');
   }
 

@@ -50,6 +50,7 @@ test('ot-means writes grids, every centroid, metrics.jsonl and the plot under ou
     assert.equal(args.k, 5);
     assert.equal(args.min_method, 'mean');
     assert.equal(args.train_name, 'sq_M-mean_I-16_K-5');
+    for (const unset of ['center_crop', 'limit_data', 'project_name', 'overwrite']) assert.ok(!(unset in args), `${unset} is unset, so left out as train leaves it out`);
     const lines = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(lines.map((l) => l.iteration), [0, 1, 2]);
     for (const l of lines) {

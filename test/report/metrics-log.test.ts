@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MetricsLog, ScalarWindow, type MetricsRecord } from '../../src/report/metrics-log.js';
+import { MetricsLog, ScalarWindow, readMetrics, type MetricsRecord } from '../../src/report/metrics-log.js';
 import { chartSpec, seriesOf, windowStats, plotFileName, writePlots } from '../../src/report/plots.js';
 
 test('metrics.jsonl: one JSON object per line, iteration and time first, truncation for resume', () => {
@@ -62,6 +62,19 @@ test('chart of a training key: runs shorter than two windows draw their values a
   const long = chartSpec({ key: 'Dloss', points }) as unknown as Layered;
   assert.equal(long.layer.length, 3);
   assert.equal(long.title.subtitle, 'light: logged values; dark: mean per 100 iterations, band ±std/2');
+});
+
+test('MetricsLog refuses a record without a non-negative integer iteration (it plotted as "at undefined")', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dg-log-'));
+  try {
+    const log = new MetricsLog(join(dir, 'metrics.jsonl'));
+    assert.throws(() => log.append({ time: 0, foo: 1 } as unknown as MetricsRecord), /^RangeError: MetricsLog.append: a record needs a non-negative integer iteration, got undefined$/);
+    assert.throws(() => log.append({ iteration: 1.5, time: 0 }), /got 1.5/);
+    log.append({ iteration: 0, time: 0, foo: 1 });
+    assert.deepEqual(readMetrics(join(dir, 'metrics.jsonl')).map((r) => r.iteration), [0]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('writePlots renders one PNG per key', async () => {
