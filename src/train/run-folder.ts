@@ -6,7 +6,7 @@
  * holds a checkpoint (unless resuming or overwriting), and creating the folders. Knows nothing
  * of networks or training.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
 
@@ -32,9 +32,10 @@ export function composeRunName(p: RunNameParts): string {
     `_L-${p.lossFunction}_Z-${p.zDim}x${p.zPrior}_B-${p.rBs}-${p.fBs}`;
 }
 
-/** Flags a resumed run may change: the length of the run, where it lives, and extra outputs
- *  that do not touch the training (more checkpoints, the wandb switch). */
-const RESUME_MAY_CHANGE = new Set(['n_iterations', 'resume_last_ckpt', 'overwrite', 'outputs_dir', 'project_name', 'train_name', 'save_every', 'wandb']);
+/** Flags a resumed run may change: the length of the run, where it lives, and what it reports
+ *  (evaluations draw from their own seeded generator, so none of these touch the training). */
+const RESUME_MAY_CHANGE = new Set(['n_iterations', 'resume_last_ckpt', 'overwrite', 'outputs_dir', 'project_name', 'train_name',
+  'save_every', 'wandb', 'log_freq', 'log_every', 'full_batch_metrics', 'max_eval_images', 'plain_images']);
 
 export class RunFolder {
   readonly images: string;
@@ -94,12 +95,13 @@ export class RunFolder {
    * --resume_last_ckpt continues the run recorded in args.txt: a command whose flags differ
    * from it (other than those that only extend or locate the run) would continue one run
    * with another's settings, and leave args.txt describing neither. Throws a UserError naming
-   * every differing flag; nothing to compare when args.txt is missing or unreadable.
+   * every differing flag; nothing to compare (null) when args.txt is missing or unreadable.
+   * Returns what args.txt should hold for the resumed run.
    */
-  checkResumedArgs(now: Record<string, unknown>): void {
+  checkResumedArgs(now: Record<string, unknown>): Record<string, unknown> | null {
     let saved: Record<string, unknown>;
-    try { saved = JSON.parse(readFileSync(this.args, 'utf8')) as Record<string, unknown>; } catch { return; }
-    if (saved === null || typeof saved !== 'object') return;
+    try { saved = JSON.parse(readFileSync(this.args, 'utf8')) as Record<string, unknown>; } catch { return null; }
+    if (saved === null || typeof saved !== 'object') return null;
     const unset = (v: unknown): boolean => v === undefined || v === null || v === false;
     const same = (a: unknown, b: unknown): boolean => (unset(a) && unset(b)) || JSON.stringify(a) === JSON.stringify(b);
     const show = (v: unknown): string => (unset(v) ? 'unset' : Array.isArray(v) ? (v.length > 0 ? v.join(' ') : 'none') : String(v));
@@ -109,9 +111,19 @@ export class RunFolder {
     if (differ.length > 0) {
       throw new UserError(`--resume_last_ckpt: ${this.args} records the run with other flags (${differ.join('; ')}); resume with the run's flags, or start a new run with another --train_name`);
     }
+    // What args.txt should say from now on: the run's flags with the changes allowed (a longer
+    // --n_iterations, another --log_freq), but not the resume switch itself.
+    const merged: Record<string, unknown> = { ...saved };
+    for (const k of RESUME_MAY_CHANGE) {
+      if (k === 'resume_last_ckpt' || k === 'overwrite' || same(saved[k], now[k])) continue;
+      if (unset(now[k])) delete merged[k]; else merged[k] = now[k];
+    }
+    return merged;
   }
 
   writeArgs(args: Record<string, unknown>): void {
-    writeFileSync(this.args, JSON.stringify(args, null, 2) + '\n');
+    // Whole or not at all: a resumed run rewrites it.
+    writeFileSync(`${this.args}.tmp`, JSON.stringify(args, null, 2) + '\n');
+    renameSync(`${this.args}.tmp`, this.args);
   }
 }

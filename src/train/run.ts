@@ -130,7 +130,7 @@ export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Pr
   const folder = RunFolder.at(c.outputsDir, c.projectName, trainName);
   const mode = { resume: c.resumeLastCkpt, overwrite: c.overwrite };
   folder.checkUsable(mode);
-  if (c.resumeLastCkpt) folder.checkResumedArgs(c.recordedArgs ?? flagNamed(c));
+  const resumedArgs = c.resumeLastCkpt ? folder.checkResumedArgs(c.recordedArgs ?? flagNamed(c)) : null;
   if (c.loadG && !existsSync(c.loadG)) throw new UserError(`--loadG: there is no checkpoint file ${c.loadG}`);
 
   const dataset = await loadImageFolder({ dataPath: c.dataPath, imSize: c.imSize, centerCrop: c.centerCrop, grayScale: c.grayScale, limitData: c.limitData, log });
@@ -152,6 +152,7 @@ export async function runTraining(config: TrainConfig, hooks: RunHooks = {}): Pr
   if (c.resumeLastCkpt) {
     metricsLog.truncateAfter(trainer.completed);
     log(`resuming ${folder.root} at iteration ${trainer.completed}`);
+    if (resumedArgs !== null) folder.writeArgs(resumedArgs); // a longer --n_iterations, another --log_freq, …
   } else {
     folder.writeArgs(c.recordedArgs ?? flagNamed(c));
   }
