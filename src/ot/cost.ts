@@ -108,6 +108,11 @@ function put(out: Float64Array, r: number, xi: number, yn: Float64Array, j: numb
 /** The n×m matrix of squared Euclidean distances, float64, row-major. */
 export function sqEuclideanCost(x: Points, n: number, y: Points, m: number, d: number): Float64Array {
   checkPointSets('sqEuclideanCost', x, n, y, m, d);
+  return sqEuclideanChecked(x, n, y, m, d);
+}
+
+/** sqEuclideanCost on points already checked. */
+function sqEuclideanChecked(x: Points, n: number, y: Points, m: number, d: number): Float64Array {
   const out = new Float64Array(n * m);
   if (fastPathApplies(n, m, d)) {
     fastSqEuclidean(x, n, y, m, d, out, -1);
@@ -326,7 +331,7 @@ export function euclideanCost(x: Points, n: number, y: Points, m: number, d: num
     fastSqEuclidean(x, n, y, m, d, fast, Math.max(0, floor)); // square roots taken as it fills
     return fast;
   }
-  const out = sqEuclideanCost(x, n, y, m, d);
+  const out = sqEuclideanChecked(x, n, y, m, d);
   for (let e = 0; e < out.length; e++) { const v = out[e]; out[e] = Math.sqrt(v > floor ? v : floor); }
   return out;
 }

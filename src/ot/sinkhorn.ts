@@ -11,7 +11,7 @@
  * Owns: the iterations and the plan. Knows nothing of points or training. Weights as in
  * `emd`: arrays, or counts meaning uniform.
  */
-import type { Weights } from './lp/emd.js';
+import { toWeights, type Weights } from './lp/emd.js';
 import { firstNonFinite } from './finite.js';
 import { select } from './lp/dual-select.js';
 
@@ -55,13 +55,9 @@ function weights(w: Weights, name: 'a' | 'b'): { w: Float64Array; sum: number } 
     if (!(Number.isInteger(w) && w >= 1)) throw new RangeError(`sinkhorn: ${name} must be a positive count or an array of weights, got ${w}`);
     return { w: new Float64Array(w).fill(1 / w), sum: 1 };
   }
-  const out = Float64Array.from(w as ArrayLike<number>);
+  const out = toWeights(w, w.length, name, 'sinkhorn');
   let s = 0;
-  for (let i = 0; i < out.length; i++) {
-    const v = out[i];
-    if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`sinkhorn: weight ${name}[${i}] = ${v} is not a finite non-negative number`);
-    s += v;
-  }
+  for (let i = 0; i < out.length; i++) s += out[i];
   if (!(s > 0)) throw new RangeError(`sinkhorn: the weights ${name} need a positive sum (got ${s} over ${out.length} points)`);
   for (let i = 0; i < out.length; i++) out[i] /= s;
   return { w: out, sum: s };

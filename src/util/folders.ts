@@ -11,13 +11,13 @@ import { dirname, join, resolve } from 'node:path';
 import { UserError } from './errors.js';
 
 /** Throws a UserError naming `flag` when `path`, or a folder above it, exists as something
- *  other than a folder. */
-export function checkFolderPath(path: string, flag: string): void {
+ *  other than a folder; returns the deepest folder of `path` that exists (where mkdir starts). */
+export function checkFolderPath(path: string, flag: string): string {
   for (let p = resolve(path); ; p = dirname(p)) {
     let isDir: boolean | null = null;
     try { isDir = statSync(p).isDirectory(); } catch { /* not there yet: mkdir makes it */ }
     if (isDir === false) throw new UserError(`${flag}: ${p} is a file, not a folder; give a folder to write the run into`);
-    if (isDir === true || dirname(p) === p) return;
+    if (isDir === true || dirname(p) === p) return p;
   }
 }
 
@@ -28,14 +28,7 @@ export function checkFolderPath(path: string, flag: string): void {
  * and a path under /proc, where Node 20's recursive mkdir spins forever, is refused first.
  */
 export function checkFolderWritable(path: string, flag: string): void {
-  checkFolderPath(path, flag);
-  let p = resolve(path);
-  for (;;) {
-    let exists = true;
-    try { statSync(p); } catch { exists = false; }
-    if (exists || dirname(p) === p) break;
-    p = dirname(p);
-  }
+  const p = checkFolderPath(path, flag);
   try { rmdirSync(mkdtempSync(join(p, '.write-check-'))); } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(`${flag}: cannot create folders in ${p}${code ? ` (${code})` : ''}; give a folder this user can write to`);

@@ -98,12 +98,14 @@ export function emd2(a: Weights, b: Weights, M: Float64Array, options: EmdOption
   return r.cost;
 }
 
-function toWeights(w: Weights, len: number, name: string): Float64Array {
+/** The weights as a Float64Array (a count: uniform, 1/len each), every one checked finite and
+ *  non-negative; RangeErrors start with `what` (emd, sinkhorn). */
+export function toWeights(w: Weights, len: number, name: string, what = 'emd'): Float64Array {
   const out = new Float64Array(len);
   if (typeof w === 'number') return out.fill(1 / len);
   for (let i = 0; i < len; i++) {
     const v = w[i];
-    if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`emd: weight ${name}[${i}] = ${v} is not a finite non-negative number`);
+    if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`${what}: weight ${name}[${i}] = ${v} is not a finite non-negative number`);
     out[i] = v;
   }
   return out;
